@@ -1,0 +1,167 @@
+//! The command line: parse arguments, call the library, map the outcome to an exit code.
+
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+mod check;
+mod config;
+mod external;
+mod rules;
+
+/// Exit codes: 0 clean, 1 findings or a failed gate, 2 usage, configuration or I/O error.
+pub const OK: u8 = 0;
+pub const FINDINGS: u8 = 1;
+pub const TROUBLE: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "genie",
+    version,
+    about = "Documents, DocSets and traceability for product teams, checked from the git repository alone",
+    propagate_version = true,
+    allow_external_subcommands = true
+)]
+pub struct Cli {
+    /// Repository root (default: the nearest ancestor with genie.toml, else with .git)
+    #[arg(long, global = true, value_name = "DIR")]
+    root: Option<PathBuf>,
+    /// Configuration file to use instead of <root>/genie.toml
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// When to color output (NO_COLOR is honoured)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    /// Print less: no summary when there is nothing to report
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    /// Print more: timings and counts on stderr
+    #[arg(short, long, global = true)]
+    verbose: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check documents, DocSets and required artifacts
+    Check(check::Args),
+    /// DocSet commands
+    #[command(subcommand)]
+    Docset(DocsetCommand),
+    /// List every rule: code, name, default level and what it catches
+    Rules(rules::Args),
+    /// Show the effective configuration
+    Config(config::Args),
+    #[command(external_subcommand)]
+    External(Vec<OsString>),
+}
+
+#[derive(Subcommand, Debug)]
+enum DocsetCommand {
+    /// Same as `genie check`
+    Check(check::Args),
+}
+
+/// Global options every command sees.
+pub struct Global {
+    pub root: Option<PathBuf>,
+    pub config: Option<PathBuf>,
+    pub color: bool,
+    pub quiet: bool,
+    pub verbose: bool,
+}
+
+impl Global {
+    /// The repository root and its configuration.
+    pub fn load_config(
+        &self,
+    ) -> Result<(PathBuf, genie::config::Config), genie::config::ConfigError> {
+        let start = match &self.root {
+            Some(r) => r.clone(),
+            None => std::env::current_dir().map_err(|e| genie::config::ConfigError {
+                path: None,
+                line: None,
+                message: format!("cannot read the current directory: {e}"),
+            })?,
+        };
+        let found = if self.root.is_some() {
+            let explicit = start.join(genie::config::FILE_NAME);
+            genie::config::Discovered {
+                config_path: explicit.is_file().then_some(explicit),
+                root: start,
+            }
+        } else {
+            genie::config::discover(&start)
+        };
+        let path = self.config.clone().or(found.config_path);
+        let config = match path {
+            Some(p) => genie::config::Config::load(&p)?,
+            None => genie::config::Config::builtin(),
+        };
+        Ok((found.root, config))
+    }
+}
+
+/// Print an error the way every command does, and return exit code 2.
+pub fn fail(message: impl std::fmt::Display, color: bool) -> ExitCode {
+    let label = if color {
+        "\x1b[1;31merror\x1b[0m"
+    } else {
+        "error"
+    };
+    let _ = writeln!(std::io::stderr(), "{label}: {message}");
+    ExitCode::from(TROUBLE)
+}
+
+/// Map a write error: a closed pipe (`genie check | head`) is not a failure.
+pub fn io_result(r: std::io::Result<()>, code: u8, color: bool) -> ExitCode {
+    match r {
+        Ok(()) => ExitCode::from(code),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(code),
+        Err(e) => fail(format!("cannot write the output: {e}"), color),
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { TROUBLE } else { OK });
+        }
+    };
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    };
+    let global = Global {
+        root: cli.root,
+        config: cli.config,
+        color,
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+    };
+    match cli.command {
+        Command::Check(args) | Command::Docset(DocsetCommand::Check(args)) => {
+            check::exec(&global, args)
+        }
+        Command::Rules(args) => rules::exec(&global, args),
+        Command::Config(args) => config::exec(&global, args),
+        Command::External(args) => external::exec(&global, args),
+    }
+}

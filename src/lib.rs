@@ -1,0 +1,16 @@
+//! genie: a product team's documents, DocSets and traceability, checked from the
+//! git repository alone.
+//!
+//! The library holds everything genie knows; the `genie` binary only parses
+//! arguments, calls it and maps outcomes to exit codes. The library never prints
+//! and never exits: it returns data or writes to a writer it is given.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod check;
+pub mod config;
+pub mod markdown;
+pub mod model;
+pub mod repo;
+pub mod report;
+pub mod schema;
+pub mod yaml;
