@@ -110,16 +110,15 @@ pub fn scan(body: &str, first_line: u32) -> Scan {
         }
         let start = line.len() - rest.len();
         // An HTML comment hides what it contains, possibly over several lines.
-        let mut visible = rest;
-        if let Some(open) = rest.find("<!--") {
-            match rest[open + 4..].find("-->") {
-                Some(_) => {}
-                None => {
-                    in_comment = true;
-                    visible = &rest[..open];
-                }
-            }
-        }
+        let blanked;
+        let visible = if rest.contains("<!--") {
+            let (text, open) = blank_comments(rest);
+            in_comment = open;
+            blanked = text;
+            blanked.as_str()
+        } else {
+            rest
+        };
         collect_ids(visible, &mut out.anchors);
         scan_inline(visible, line_no, start, line, &mut out.links);
         let is_thematic = is_setext_underline(rest) && rest.starts_with('-');
@@ -130,6 +129,27 @@ pub fn scan(body: &str, first_line: u32) -> Scan {
         };
     }
     out
+}
+
+/// `text` with every HTML comment replaced by spaces (byte for byte, so offsets
+/// stay), and whether a comment is still open at the end.
+fn blank_comments(text: &str) -> (String, bool) {
+    let mut bytes = text.as_bytes().to_vec();
+    let mut from = 0;
+    while let Some(open) = text[from..].find("<!--").map(|i| from + i) {
+        match text[open + 4..].find("-->") {
+            Some(close) => {
+                let end = open + 4 + close + 3;
+                bytes[open..end].fill(b' ');
+                from = end;
+            }
+            None => {
+                bytes.truncate(open);
+                return (String::from_utf8(bytes).unwrap_or_default(), true);
+            }
+        }
+    }
+    (String::from_utf8(bytes).unwrap_or_default(), false)
 }
 
 fn add_heading(out: &mut Scan, slugs: &mut SlugCounter, level: usize, text: &str) {

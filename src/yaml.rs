@@ -163,8 +163,18 @@ impl Node {
 pub struct Parsed {
     /// `None` when the text holds no document (empty or only comments).
     pub root: Option<Node>,
-    /// Duplicate keys: (key, line of the duplicate, col, line of the first occurrence).
-    pub duplicates: Vec<(String, u32, u32, u32)>,
+    /// Keys repeated within one mapping (the first value is kept).
+    pub duplicates: Vec<Duplicate>,
+}
+
+/// A mapping key seen twice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate {
+    pub key: String,
+    pub line: u32,
+    pub col: u32,
+    /// Line of the first occurrence.
+    pub first_line: u32,
 }
 
 enum Frame {
@@ -326,9 +336,12 @@ fn parse_inner(text: &str, line_offset: u32) -> Result<Parsed, Error> {
                                 .map(|(k, _)| k.line)
                         });
                         match (first, text) {
-                            (Some(first_line), Some(t)) => {
-                                duplicates.push((t, key.line, key.col, first_line))
-                            }
+                            (Some(first_line), Some(t)) => duplicates.push(Duplicate {
+                                key: t,
+                                line: key.line,
+                                col: key.col,
+                                first_line,
+                            }),
                             _ => entries.push((key, node)),
                         }
                     }
@@ -452,7 +465,15 @@ mod tests {
     #[test]
     fn duplicate_keys_are_reported_and_first_kept() {
         let p = parse("a: 1\nb: 2\na: 3\n", 0).unwrap();
-        assert_eq!(p.duplicates, vec![("a".to_string(), 3, 1, 1)]);
+        assert_eq!(
+            p.duplicates,
+            vec![Duplicate {
+                key: "a".to_string(),
+                line: 3,
+                col: 1,
+                first_line: 1
+            }]
+        );
         assert_eq!(p.root.unwrap().get("a").unwrap().value, Value::Int(1));
     }
 

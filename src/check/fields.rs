@@ -5,9 +5,9 @@ use crate::check::rules::{self, Rule};
 use crate::check::{Context, Sink};
 use crate::config::did_you_mean;
 use crate::model::{Fields, IssueRef, Spanned, check_date};
-use crate::yaml::{Node, Value};
+use crate::yaml::{Duplicate, Node, Value};
 
-/// Standard fields, in the order SPEC §2 lists them.
+/// The standard front-matter fields.
 pub const STANDARD_FIELDS: &[&str] = &[
     "doc_id",
     "type",
@@ -66,17 +66,20 @@ fn standard(name: &str) -> Option<&'static str> {
 pub fn read(
     path: &str,
     root: &Node,
-    duplicates: &[(String, u32, u32, u32)],
+    duplicates: &[Duplicate],
     ctx: &Context,
     sink: &mut Sink,
 ) -> Read {
-    for (key, line, col, first) in duplicates {
+    for d in duplicates {
         sink.emit(
             rules::FRONT_MATTER_SYNTAX,
             path,
-            *line,
-            *col,
-            format!("duplicate key `{key}` (first at line {first}); the first value is used"),
+            d.line,
+            d.col,
+            format!(
+                "duplicate key `{}` (first at line {}); the first value is used",
+                d.key, d.first_line
+            ),
         );
     }
 
@@ -265,11 +268,7 @@ fn short(s: &str) -> String {
 
 fn find_placeholders(node: &Node, ctx: &Context, found: &mut dyn FnMut(&Node, &str)) {
     match &node.value {
-        Value::Str(s) => {
-            if ctx.placeholders.is_match(s) {
-                found(node, s);
-            }
-        }
+        Value::Str(s) if ctx.placeholders.is_match(s) => found(node, s),
         Value::Seq(items) => items.iter().for_each(|n| find_placeholders(n, ctx, found)),
         Value::Map(entries) => entries
             .iter()

@@ -71,7 +71,7 @@ rules! {
         "write the value as a YAML list, e.g. [a, b]";
     INVALID_FIELD = "G0210", "invalid-field", Error,
         "A field's value cannot be read: an issue reference that is not a number, `#N`, `owner/repo#N` or an issue URL; an approvals status other than pending, approved or rejected; a mapping where text is expected.",
-        "see SPEC §2 for the form of each standard field";
+        "see the table of standard fields in the README";
     DANGLING_REFERENCE = "G0301", "dangling-reference", Error,
         "supersedes, superseded_by or related_docs names a doc_id that no document has.",
         "fix the id, or remove the reference if the document is gone";
@@ -95,7 +95,7 @@ rules! {
         "anchors are heading slugs: lower-case, spaces as `-`, punctuation dropped";
     DOCSET_SYNTAX = "G0501", "docset-syntax", Error,
         "A DocSet file is not valid YAML or does not have the DocSet shape (unknown field, wrong type, missing field).",
-        "see SPEC §2 for the DocSet format; `genie docset sync` writes a correct one";
+        "a DocSet has issue (or pr), title, profile, stage, state, prs, release, docs and notes; see the README";
     DOCSET_NAME = "G0502", "docset-name-mismatch", Error,
         "A DocSet file's name and the issue or PR number inside disagree.",
         "name the file issues/issue-<N>.yaml or prs/pr-<N>.yaml after the number it holds";

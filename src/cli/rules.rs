@@ -55,7 +55,7 @@ pub fn exec(g: &Global, args: Args) -> ExitCode {
                         r.code,
                         r.name,
                         r.level.as_str(),
-                        r.summary
+                        r.summary.replace('|', "\\|")
                     )?;
                 }
                 Ok(())

@@ -1,7 +1,7 @@
 //! Splitting a document into front-matter and body, and reading the front-matter
 //! (YAML between `---` lines, or TOML between `+++` lines) into a positioned tree.
 
-use crate::yaml::{self, Node, Value};
+use crate::yaml::{self, Duplicate, Node, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -74,13 +74,12 @@ pub struct SyntaxError {
     pub col: u32,
 }
 
-/// Read front-matter text into a mapping node. Duplicate keys come back as
-/// `(key, line, col, first_line)` alongside.
+/// Read front-matter text into a mapping node, with the keys it repeats.
 pub fn parse(
     format: Format,
     text: &str,
     first_line: u32,
-) -> Result<(Node, Vec<(String, u32, u32, u32)>), SyntaxError> {
+) -> Result<(Node, Vec<Duplicate>), SyntaxError> {
     match format {
         Format::Yaml => {
             let parsed = yaml::parse(text, first_line - 1).map_err(|e| {
@@ -105,6 +104,19 @@ pub fn parse(
                     },
                     parsed.duplicates,
                 )),
+                Value::Str(s) => Err(SyntaxError {
+                    message: format!(
+                        "`{}` is not a `key: value` line; front-matter must be a mapping",
+                        s.lines()
+                            .next()
+                            .unwrap_or_default()
+                            .chars()
+                            .take(60)
+                            .collect::<String>()
+                    ),
+                    line: root.line,
+                    col: root.col,
+                }),
                 _ => Err(SyntaxError {
                     message: format!(
                         "front-matter must be a mapping of `key: value` lines, not {}",

@@ -419,13 +419,13 @@ pub fn parse_docset(
             return None;
         }
     };
-    for (key, line, col, first) in &parsed.duplicates {
+    for d in &parsed.duplicates {
         sink.emit(
             rules::DOCSET_SYNTAX,
             rel,
-            *line,
-            *col,
-            format!("duplicate key `{key}` (first at line {first})"),
+            d.line,
+            d.col,
+            format!("duplicate key `{}` (first at line {})", d.key, d.first_line),
         );
     }
     let Some(root) = parsed.root.filter(|r| r.as_map().is_some()) else {

@@ -1,4 +1,4 @@
-//! `--format json`: the stable machine shape of SPEC §3.
+//! `--format json`: the stable machine shape documented in the README.
 
 use std::io::{self, Write};
 
