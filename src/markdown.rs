@@ -43,8 +43,14 @@ pub fn scan(body: &str, first_line: u32) -> Scan {
     let mut in_list = false;
     let mut in_indented_code = false;
 
-    for (i, raw) in body.split('\n').enumerate() {
-        let line_no = first_line + i as u32;
+    let bytes = body.as_bytes();
+    let mut pos = 0;
+    let mut line_no = first_line.wrapping_sub(1);
+    while pos <= bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
+        let raw = &body[pos..end];
+        pos = end + 1;
+        line_no = line_no.wrapping_add(1);
         let line = raw.strip_suffix('\r').unwrap_or(raw);
         let (indent, rest) = indentation(line);
 
@@ -110,8 +116,9 @@ pub fn scan(body: &str, first_line: u32) -> Scan {
         }
         let start = line.len() - rest.len();
         // An HTML comment hides what it contains, possibly over several lines.
+        let has_tag = memchr::memchr(b'<', rest.as_bytes()).is_some();
         let blanked;
-        let visible = if rest.contains("<!--") {
+        let visible = if has_tag && rest.contains("<!--") {
             let (text, open) = blank_comments(rest);
             in_comment = open;
             blanked = text;
@@ -119,7 +126,9 @@ pub fn scan(body: &str, first_line: u32) -> Scan {
         } else {
             rest
         };
-        collect_ids(visible, &mut out.anchors);
+        if has_tag {
+            collect_ids(visible, &mut out.anchors);
+        }
         scan_inline(visible, line_no, start, line, &mut out.links);
         let is_thematic = is_setext_underline(rest) && rest.starts_with('-');
         prev_paragraph = if is_thematic || rest.starts_with('|') || rest.starts_with('<') {
@@ -158,9 +167,11 @@ fn add_heading(out: &mut Scan, slugs: &mut SlugCounter, level: usize, text: &str
         out.title = Some(plain_text(text));
     }
     if let Some(id) = custom {
-        out.anchors.push(id.to_string());
+        out.anchors.push(id.to_lowercase());
     }
-    out.anchors.push(slugs.next(&slug(text)));
+    let base = slug(text);
+    let unique = slugs.next(base);
+    out.anchors.push(unique);
 }
 
 /// `## Title {#custom-id}` (used by many static site generators).
@@ -191,7 +202,7 @@ fn collect_ids(line: &str, anchors: &mut Vec<String>) {
                 continue;
             }
             if let Some(end) = rest.find('"') {
-                anchors.push(rest[..end].to_string());
+                anchors.push(rest[..end].to_lowercase());
             }
         }
     }
@@ -325,7 +336,9 @@ fn code_spans(line: &str) -> Vec<(usize, usize)> {
 
 /// Inline links and images in `text`, which starts at byte `offset` of `line`.
 fn scan_inline(text: &str, line_no: u32, offset: usize, line: &str, links: &mut Vec<Link>) {
-    if memchr::memmem::find(text.as_bytes(), b"](").is_none() {
+    if memchr::memchr(b']', text.as_bytes()).is_none()
+        || memchr::memmem::find(text.as_bytes(), b"](").is_none()
+    {
         return;
     }
     let spans = if text.contains('`') {
@@ -430,33 +443,47 @@ pub fn plain_text(text: &str) -> String {
 /// A GitHub-style heading anchor: lower-case, spaces to `-`, punctuation other
 /// than `-` and `_` removed, letters of every script kept.
 pub fn slug(heading: &str) -> String {
-    let text = plain_text(heading);
+    let owned;
+    let text = if heading.contains(['[', ']', '`', '*']) {
+        owned = plain_text(heading);
+        owned.as_str()
+    } else {
+        heading.trim()
+    };
     let mut s = String::with_capacity(text.len());
     for c in text.chars() {
-        if c.is_alphanumeric() || c == '_' || c == '-' {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                s.push(c.to_ascii_lowercase());
+            } else if c == ' ' {
+                s.push('-');
+            }
+        } else if c.is_alphanumeric() {
             s.extend(c.to_lowercase());
-        } else if c == ' ' {
-            s.push('-');
         }
     }
     s
 }
 
+/// Numbers repeated headings the way GitHub does (`intro`, `intro-1`, …).
 #[derive(Default)]
 struct SlugCounter {
-    seen: std::collections::HashMap<String, usize>,
+    seen: Vec<(String, usize)>,
 }
 
 impl SlugCounter {
-    fn next(&mut self, base: &str) -> String {
-        let n = self.seen.entry(base.to_string()).or_insert(0);
-        let out = if *n == 0 {
-            base.to_string()
-        } else {
-            format!("{base}-{n}")
-        };
-        *n += 1;
-        out
+    fn next(&mut self, base: String) -> String {
+        match self.seen.iter_mut().find(|(s, _)| *s == base) {
+            Some((_, n)) => {
+                let out = format!("{base}-{n}");
+                *n += 1;
+                out
+            }
+            None => {
+                self.seen.push((base.clone(), 1));
+                base
+            }
+        }
     }
 }
 

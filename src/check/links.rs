@@ -81,10 +81,7 @@ pub fn check(repo: &Repo, index: &Index, sink: &mut Sink) {
     }
     // Anchors of markdown files that are not documents (excluded or outside the roots), read on demand.
     let other: RefCell<HashMap<String, Option<Vec<String>>>> = RefCell::new(HashMap::new());
-    let anchors_of = |target: &str| -> Option<Vec<String>> {
-        if let Some(&i) = index.by_path.get(target) {
-            return Some(repo.docs[i].anchors.clone());
-        }
+    let other_anchors = |target: &str| -> Option<Vec<String>> {
         other
             .borrow_mut()
             .entry(target.to_string())
@@ -151,8 +148,16 @@ pub fn check(repo: &Repo, index: &Index, sink: &mut Sink) {
                 continue;
             }
             let anchor = percent_decode(anchor).to_lowercase();
-            if let Some(anchors) = anchors_of(&target) {
-                if !anchors.iter().any(|a| a.to_lowercase() == anchor) {
+            let owned;
+            let anchors = match index.by_path.get(target.as_str()) {
+                Some(&i) => Some(repo.docs[i].anchors.as_slice()),
+                None => {
+                    owned = other_anchors(&target);
+                    owned.as_deref()
+                }
+            };
+            if let Some(anchors) = anchors {
+                if !anchors.contains(&anchor) {
                     sink.emit(
                         rules::BROKEN_ANCHOR,
                         &doc.path,
@@ -160,7 +165,7 @@ pub fn check(repo: &Repo, index: &Index, sink: &mut Sink) {
                         link.col,
                         format!(
                             "link `{dest}`: `{target}` has no heading `#{anchor}`{}",
-                            did_you_mean(&anchor, &anchors)
+                            did_you_mean(&anchor, anchors)
                         ),
                     );
                 }

@@ -71,9 +71,8 @@ impl Repo {
             diagnostics.extend(diags);
         }
 
-        let mut sink = Sink::new(&ctx.levels);
-        let docsets = read_docsets(&root, &config, &mut sink);
-        diagnostics.extend(sink.into_vec());
+        let (docsets, docset_diagnostics) = read_docsets(&root, &config, &ctx.levels);
+        diagnostics.extend(docset_diagnostics);
         drop(ctx);
         Ok(Repo {
             root,
@@ -360,47 +359,64 @@ fn required_fields(path: &str, doc: &Doc, present: &[&str], ctx: &Context, sink:
     }
 }
 
-/// DocSet files under `<docset.dir>/issues` and `<docset.dir>/prs`.
-fn read_docsets(root: &Path, config: &Config, sink: &mut Sink) -> Vec<DocSet> {
-    let mut out = Vec::new();
+/// DocSet files under `<docset.dir>/issues` and `<docset.dir>/prs`, read in parallel.
+fn read_docsets(
+    root: &Path,
+    config: &Config,
+    levels: &rules::Levels,
+) -> (Vec<DocSet>, Vec<Diagnostic>) {
+    let mut files: Vec<(PathBuf, Kind)> = Vec::new();
     for (sub, kind) in [("issues", Kind::Issue), ("prs", Kind::Pr)] {
         let dir = root.join(&config.docset.dir).join(sub);
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
         };
-        let mut paths: Vec<PathBuf> = entries
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
-            .collect();
-        paths.sort();
-        for p in paths {
-            let (rel, _) = rel_path(root, &p);
+        files.extend(
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+                .map(|p| (p, kind)),
+        );
+    }
+    files.sort();
+    let results: Vec<(Option<DocSet>, Vec<Diagnostic>)> = files
+        .par_iter()
+        .map(|(p, kind)| {
+            let mut sink = Sink::new(levels);
+            let (rel, _) = rel_path(root, p);
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            let file_number = docset::parse_file_name(kind, name);
-            let bytes = match std::fs::read(&p) {
-                Ok(b) => b,
+            let file_number = docset::parse_file_name(*kind, name);
+            let ds = match std::fs::read(p) {
                 Err(e) => {
                     sink.emit(rules::UNREADABLE, &rel, 1, 1, format!("cannot read: {e}"));
-                    continue;
+                    None
                 }
+                Ok(bytes) => match std::str::from_utf8(&bytes) {
+                    Ok(text) => parse_docset(&rel, *kind, file_number, text, &mut sink),
+                    Err(e) => {
+                        let (line, col) = line_col(&bytes, e.valid_up_to());
+                        sink.emit(
+                            rules::DOCSET_SYNTAX,
+                            &rel,
+                            line,
+                            col,
+                            "the DocSet is not valid UTF-8".into(),
+                        );
+                        None
+                    }
+                },
             };
-            let Ok(text) = std::str::from_utf8(&bytes) else {
-                sink.emit(
-                    rules::DOCSET_SYNTAX,
-                    &rel,
-                    1,
-                    1,
-                    "the DocSet is not valid UTF-8".into(),
-                );
-                continue;
-            };
-            if let Some(ds) = parse_docset(&rel, kind, file_number, text, sink) {
-                out.push(ds);
-            }
-        }
+            (ds, sink.into_vec())
+        })
+        .collect();
+    let mut docsets = Vec::with_capacity(results.len());
+    let mut diagnostics = Vec::new();
+    for (ds, diags) in results {
+        docsets.extend(ds);
+        diagnostics.extend(diags);
     }
-    out
+    (docsets, diagnostics)
 }
 
 /// Parse one DocSet file's text; syntax and shape problems go to `sink`.

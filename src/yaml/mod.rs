@@ -8,6 +8,8 @@
 
 use saphyr_parser::{Event, Parser, ScalarStyle};
 
+mod fast;
+
 /// Most nodes one document may expand to, aliases included.
 pub const MAX_NODES: usize = 20_000;
 /// Deepest nesting of sequences and mappings.
@@ -185,6 +187,16 @@ enum Frame {
 /// Parse a YAML text holding one document. `line_offset` is added to every line
 /// (front-matter starts below the opening `---`).
 pub fn parse(text: &str, line_offset: u32) -> Result<Parsed, Error> {
+    if let Some(parsed) = fast::parse(text, line_offset) {
+        if parsed.root.as_ref().is_none_or(|r| r.count() <= MAX_NODES) {
+            return Ok(parsed);
+        }
+    }
+    parse_full(text, line_offset)
+}
+
+/// Parse with the full YAML parser (no fast path).
+pub fn parse_full(text: &str, line_offset: u32) -> Result<Parsed, Error> {
     // The parser is not expected to panic, but a panic on hostile input must not
     // take genie down: turn it into a diagnostic.
     match std::panic::catch_unwind(|| parse_inner(text, line_offset)) {
