@@ -198,3 +198,27 @@ fn front_matter_that_is_not_yaml() {
             .contains("not a `key: value` line")
     );
 }
+
+#[test]
+fn front_matter_can_be_optional_for_configured_files() {
+    let readme = "# Docs\n\nSee [the PRD](./a.md) and [nothing](./gone.md).\n";
+    let (code, f, v) = check_files(&[
+        (
+            "genie.toml",
+            "[docs]\noptional_front_matter = [\"**/README.md\"]\n",
+        ),
+        ("docs/README.md", readme),
+        ("docs/a.md", &doc("PRD-0001", "prd", "")),
+        ("docs/sub/README.md", "no front-matter either\n"),
+        ("docs/notes.md", "but this one needs it\n"),
+    ]);
+    assert_eq!(v["summary"]["docs"], 4);
+    assert_eq!(
+        f,
+        vec![
+            ("G0401".into(), "docs/README.md".into(), 3),
+            ("G0101".into(), "docs/notes.md".into(), 1)
+        ]
+    );
+    assert_eq!(code, 1);
+}

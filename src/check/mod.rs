@@ -20,6 +20,8 @@ pub struct Context<'a> {
     pub levels: Levels,
     pub placeholders: regex::RegexSet,
     pub excludes: globset::GlobSet,
+    /// Documents that may go without front-matter.
+    pub optional_front_matter: globset::GlobSet,
 }
 
 impl<'a> Context<'a> {
@@ -31,16 +33,22 @@ impl<'a> Context<'a> {
         };
         let placeholders = regex::RegexSet::new(&config.placeholders)
             .map_err(|e| bad(format!("placeholders: {e}")))?;
-        let mut b = globset::GlobSetBuilder::new();
-        for g in &config.docs.exclude {
-            b.add(globset::Glob::new(g).map_err(|e| bad(format!("docs.exclude: {e}")))?);
-        }
-        let excludes = b.build().map_err(|e| bad(format!("docs.exclude: {e}")))?;
+        let globs = |key: &str, list: &[String]| -> Result<globset::GlobSet, ConfigError> {
+            let mut b = globset::GlobSetBuilder::new();
+            for g in list {
+                b.add(globset::Glob::new(g).map_err(|e| bad(format!("docs.{key}: {e}")))?);
+            }
+            b.build().map_err(|e| bad(format!("docs.{key}: {e}")))
+        };
         Ok(Context {
             config,
             levels: Levels::new(config),
             placeholders,
-            excludes,
+            excludes: globs("exclude", &config.docs.exclude)?,
+            optional_front_matter: globs(
+                "optional_front_matter",
+                &config.docs.optional_front_matter,
+            )?,
         })
     }
 }

@@ -53,6 +53,9 @@ pub struct DocsConfig {
     pub roots: Vec<String>,
     /// Globs (relative to the root) that document rules do not look at.
     pub exclude: Vec<String>,
+    /// Globs of documents that may go without front-matter (index pages, READMEs).
+    #[serde(default)]
+    pub optional_front_matter: Vec<String>,
     /// Fields every document must have.
     pub required_fields: Vec<String>,
     /// Digits in the number of a doc_id.
@@ -300,9 +303,14 @@ impl Config {
                 ));
             }
         }
-        for g in &self.docs.exclude {
-            if let Err(e) = globset::Glob::new(g) {
-                return Err(err("exclude", format!("exclude pattern `{g}`: {e}")));
+        for (key, list) in [
+            ("exclude", &self.docs.exclude),
+            ("optional_front_matter", &self.docs.optional_front_matter),
+        ] {
+            for g in list {
+                if let Err(e) = globset::Glob::new(g) {
+                    return Err(err(key, format!("docs.{key} pattern `{g}`: {e}")));
+                }
             }
         }
         for key in self.rules.keys() {

@@ -239,13 +239,15 @@ pub fn parse_doc(path: &str, text: &str, ctx: &Context, sink: &mut Sink) -> Doc 
     }
     let (body, body_line) = match frontmatter::split(text) {
         Split::None => {
-            sink.emit(
-                rules::MISSING_FRONT_MATTER,
-                path,
-                1,
-                1,
-                "no front-matter".into(),
-            );
+            if !ctx.optional_front_matter.is_match(path) {
+                sink.emit(
+                    rules::MISSING_FRONT_MATTER,
+                    path,
+                    1,
+                    1,
+                    "no front-matter".into(),
+                );
+            }
             (text, 1)
         }
         Split::Unterminated(fmt) => {
