@@ -347,24 +347,22 @@ fn scan_inline(text: &str, line_no: u32, offset: usize, line: &str, links: &mut 
         Vec::new()
     };
     let b = text.as_bytes();
+    // Opening brackets that can start a link: not escaped, not in code. Every
+    // lookup below is a binary search, so a hostile line stays linear.
+    let opens: Vec<usize> = memchr::memchr_iter(b'[', b)
+        .filter(|&o| !(in_spans(&spans, o) || (o > 0 && b[o - 1] == b'\\')))
+        .collect();
     let mut from = 0;
     while let Some(pos) = memchr::memmem::find(&b[from..], b"](") {
         let at = from + pos;
         from = at + 2;
-        if spans.iter().any(|&(s, e)| at >= s && at < e) {
+        if in_spans(&spans, at) {
             continue;
         }
         if at > 0 && b[at - 1] == b'\\' && !(at > 1 && b[at - 2] == b'\\') {
             continue;
         }
-        // There must be an opening bracket before, not inside a code span.
-        let Some(open) = text[..at].rfind('[') else {
-            continue;
-        };
-        if open > 0 && b[open - 1] == b'\\' {
-            continue;
-        }
-        if spans.iter().any(|&(s, e)| open >= s && open < e) {
+        if opens.partition_point(|&o| o < at) == 0 {
             continue;
         }
         let rest = &text[at + 2..];
@@ -382,10 +380,24 @@ fn scan_inline(text: &str, line_no: u32, offset: usize, line: &str, links: &mut 
     }
 }
 
+/// Whether byte `at` is inside one of the (sorted, disjoint) code spans.
+fn in_spans(spans: &[(usize, usize)], at: usize) -> bool {
+    let i = spans.partition_point(|&(s, _)| s <= at);
+    i > 0 && at < spans[i - 1].1
+}
+
+/// Longest link destination (with its title) genie reads; a longer one is not
+/// taken for a link, which keeps hostile lines from costing quadratic time.
+const MAX_DESTINATION: usize = 1024;
+
 /// The destination at the start of `rest` (after `](`), and bytes consumed.
 fn link_destination(rest: &str) -> Option<(&str, usize)> {
     let lead = rest.len() - rest.trim_start().len();
-    let r = &rest[lead..];
+    let mut end = (lead + MAX_DESTINATION).min(rest.len());
+    while !rest.is_char_boundary(end) {
+        end -= 1;
+    }
+    let r = &rest[lead..end];
     if let Some(inner) = r.strip_prefix('<') {
         let end = inner.find('>')?;
         return Some((&inner[..end], lead + end + 2));
@@ -393,6 +405,8 @@ fn link_destination(rest: &str) -> Option<(&str, usize)> {
     let mut depth = 0usize;
     for (i, c) in r.char_indices() {
         match c {
+            // CommonMark allows 32 levels of nested parentheses in a destination.
+            '(' if depth == 32 => return None,
             '(' => depth += 1,
             ')' if depth == 0 => return Some((&r[..i], lead + i + 1)),
             ')' => depth -= 1,
@@ -548,6 +562,23 @@ mod tests {
     fn list_continuations_are_not_code() {
         let s = scan("- item\n\n    [yes](a.md)\n", 1);
         assert_eq!(dests(&s), ["a.md"]);
+    }
+
+    #[test]
+    fn hostile_lines_stay_linear() {
+        // Each of these took seconds when every `](` rescanned the rest of the line.
+        // (A regression shows as a slow test, not a failing one: tests assert no timings.)
+        for line in [
+            "[](".repeat(40_000),
+            "]\u{28}".repeat(40_000),
+            "`a`[](".repeat(20_000),
+            format!("# {}", "[](".repeat(40_000)),
+        ] {
+            let s = scan(&line, 1);
+            assert!(s.links.is_empty(), "{:?}", &s.links[..1]);
+        }
+        let closed = format!("{}[ok](a.md)", "[](".repeat(1_000));
+        assert_eq!(dests(&scan(&closed, 1)), ["a.md"]);
     }
 
     #[test]

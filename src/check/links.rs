@@ -1,14 +1,18 @@
 //! Relative markdown links: the file must exist inside the repository, and a
 //! `#anchor` must name a heading of the target.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::Mutex;
+
+use rayon::prelude::*;
 use std::path::Path;
 
 use crate::check::refs::Index;
 use crate::check::{Sink, rules};
 use crate::config::did_you_mean;
+use crate::model::Doc;
 use crate::repo::Repo;
+use crate::report::Diagnostic;
 
 /// Whether a destination is a URL (scheme or protocol-relative) rather than a path.
 fn is_external(dest: &str) -> bool {
@@ -80,10 +84,11 @@ pub fn check(repo: &Repo, index: &Index, sink: &mut Sink) {
         return;
     }
     // Anchors of markdown files that are not documents (excluded or outside the roots), read on demand.
-    let other: RefCell<HashMap<String, Option<Vec<String>>>> = RefCell::new(HashMap::new());
+    let other: Mutex<HashMap<String, Option<Vec<String>>>> = Mutex::new(HashMap::new());
     let other_anchors = |target: &str| -> Option<Vec<String>> {
         other
-            .borrow_mut()
+            .lock()
+            .expect("anchor cache")
             .entry(target.to_string())
             .or_insert_with(|| {
                 let text = std::fs::read_to_string(repo.root.join(target)).ok()?;
@@ -97,78 +102,97 @@ pub fn check(repo: &Repo, index: &Index, sink: &mut Sink) {
             .clone()
     };
 
-    for doc in &repo.docs {
-        for link in &doc.links {
-            let dest = link.dest.trim();
-            if is_external(dest) {
-                continue;
-            }
-            let (path_part, anchor) = match dest.split_once('#') {
-                Some((p, a)) => (p, Some(a)),
-                None => (dest, None),
-            };
-            let path_part = path_part.split('?').next().unwrap_or("");
-            let decoded = percent_decode(path_part);
-            let target = if decoded.is_empty() {
-                doc.path.clone()
-            } else {
-                match resolve(&doc.path, &decoded) {
-                    Some(t) => t,
-                    None => {
-                        sink.emit(
-                            rules::BROKEN_LINK,
-                            &doc.path,
-                            link.line,
-                            link.col,
-                            format!("link `{dest}` leads out of the repository"),
-                        );
-                        continue;
-                    }
-                }
-            };
-            let exists = index.by_path.contains_key(target.as_str())
-                || target.is_empty()
-                || exists_in(&repo.root, &target);
-            if !exists {
-                let hint = nearby(repo, &target);
-                sink.emit(
-                    rules::BROKEN_LINK,
-                    &doc.path,
-                    link.line,
-                    link.col,
-                    format!("link `{dest}`: `{target}` does not exist{hint}"),
-                );
-                continue;
-            }
-            let Some(anchor) = anchor.filter(|a| !a.is_empty()) else {
-                continue;
-            };
-            let is_markdown = target.ends_with(".md") || target.ends_with(".markdown");
-            if !is_markdown {
-                continue;
-            }
-            let anchor = percent_decode(anchor).to_lowercase();
-            let owned;
-            let anchors = match index.by_path.get(target.as_str()) {
-                Some(&i) => Some(repo.docs[i].anchors.as_slice()),
+    // Documents are independent: check their links in parallel, each into its own sink.
+    let levels = sink.levels();
+    let found: Vec<Diagnostic> = repo
+        .docs
+        .par_iter()
+        .flat_map_iter(|doc| {
+            let mut sink = Sink::new(levels);
+            check_doc(repo, index, doc, &other_anchors, &mut sink);
+            sink.into_vec()
+        })
+        .collect();
+    sink.extend(found);
+}
+
+fn check_doc(
+    repo: &Repo,
+    index: &Index,
+    doc: &Doc,
+    other_anchors: &(dyn Fn(&str) -> Option<Vec<String>> + Sync),
+    sink: &mut Sink,
+) {
+    for link in &doc.links {
+        let dest = link.dest.trim();
+        if is_external(dest) {
+            continue;
+        }
+        let (path_part, anchor) = match dest.split_once('#') {
+            Some((p, a)) => (p, Some(a)),
+            None => (dest, None),
+        };
+        let path_part = path_part.split('?').next().unwrap_or("");
+        let decoded = percent_decode(path_part);
+        let target = if decoded.is_empty() {
+            doc.path.clone()
+        } else {
+            match resolve(&doc.path, &decoded) {
+                Some(t) => t,
                 None => {
-                    owned = other_anchors(&target);
-                    owned.as_deref()
-                }
-            };
-            if let Some(anchors) = anchors {
-                if !anchors.contains(&anchor) {
                     sink.emit(
-                        rules::BROKEN_ANCHOR,
+                        rules::BROKEN_LINK,
                         &doc.path,
                         link.line,
                         link.col,
-                        format!(
-                            "link `{dest}`: `{target}` has no heading `#{anchor}`{}",
-                            did_you_mean(&anchor, anchors)
-                        ),
+                        format!("link `{dest}` leads out of the repository"),
                     );
+                    continue;
                 }
+            }
+        };
+        let exists = index.by_path.contains_key(target.as_str())
+            || target.is_empty()
+            || exists_in(&repo.root, &target);
+        if !exists {
+            let hint = nearby(repo, &target);
+            sink.emit(
+                rules::BROKEN_LINK,
+                &doc.path,
+                link.line,
+                link.col,
+                format!("link `{dest}`: `{target}` does not exist{hint}"),
+            );
+            continue;
+        }
+        let Some(anchor) = anchor.filter(|a| !a.is_empty()) else {
+            continue;
+        };
+        let is_markdown = target.ends_with(".md") || target.ends_with(".markdown");
+        if !is_markdown {
+            continue;
+        }
+        let anchor = percent_decode(anchor).to_lowercase();
+        let owned;
+        let anchors = match index.by_path.get(target.as_str()) {
+            Some(&i) => Some(repo.docs[i].anchors.as_slice()),
+            None => {
+                owned = other_anchors(&target);
+                owned.as_deref()
+            }
+        };
+        if let Some(anchors) = anchors {
+            if !anchors.contains(&anchor) {
+                sink.emit(
+                    rules::BROKEN_ANCHOR,
+                    &doc.path,
+                    link.line,
+                    link.col,
+                    format!(
+                        "link `{dest}`: `{target}` has no heading `#{anchor}`{}",
+                        did_you_mean(&anchor, anchors)
+                    ),
+                );
             }
         }
     }

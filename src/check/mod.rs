@@ -130,6 +130,16 @@ impl<'l> Sink<'l> {
     pub fn into_vec(self) -> Vec<Diagnostic> {
         self.out
     }
+
+    /// The levels this sink applies (to make more sinks, e.g. one per thread).
+    pub fn levels(&self) -> &'l Levels {
+        self.levels
+    }
+
+    /// Add findings gathered by another sink with the same levels.
+    pub fn extend(&mut self, diagnostics: Vec<Diagnostic>) {
+        self.out.extend(diagnostics);
+    }
 }
 
 /// Options of a check run.

@@ -9,7 +9,7 @@
 //! the subset the result is the one the full parser gives, which a property
 //! test checks.
 
-use super::{Duplicate, Node, Parsed, Value, resolve_plain};
+use super::{Duplicate, Keys, MAX_NODES, Node, Parsed, Value, resolve_plain};
 
 struct Line<'a> {
     text: &'a str,
@@ -36,13 +36,16 @@ pub fn parse(text: &str, line_offset: u32) -> Option<Parsed> {
             indent: line.len() - content.len(),
         });
     }
+    if lines.len() > MAX_NODES {
+        return None; // the full parser stops at its budget as it reads
+    }
     if lines.is_empty() {
         return Some(Parsed {
             root: None,
             duplicates: Vec::new(),
         });
     }
-    let mut entries: Vec<(Node, Node)> = Vec::new();
+    let mut entries = MapBuilder::default();
     let mut duplicates = Vec::new();
     let mut i = 0;
     while i < lines.len() {
@@ -67,11 +70,11 @@ pub fn parse(text: &str, line_offset: u32) -> Option<Parsed> {
         } else {
             inline(rest, l.no, value_col)?
         };
-        push_entry(&mut entries, &mut duplicates, key_node, value);
+        entries.insert(key_node, value, &mut duplicates);
     }
     Some(Parsed {
         root: Some(Node {
-            value: Value::Map(entries),
+            value: Value::Map(entries.entries),
             line: lines[0].no,
             col: 1,
         }),
@@ -79,27 +82,19 @@ pub fn parse(text: &str, line_offset: u32) -> Option<Parsed> {
     })
 }
 
-fn push_entry(
-    entries: &mut Vec<(Node, Node)>,
-    duplicates: &mut Vec<Duplicate>,
-    key: Node,
-    value: Node,
-) {
-    let text = key.scalar_text();
-    let first = text.as_ref().and_then(|t| {
-        entries
-            .iter()
-            .find(|(k, _)| k.scalar_text().as_ref() == Some(t))
-            .map(|(k, _)| k.line)
-    });
-    match (first, text) {
-        (Some(first_line), Some(t)) => duplicates.push(Duplicate {
-            key: t,
-            line: key.line,
-            col: key.col,
-            first_line,
-        }),
-        _ => entries.push((key, value)),
+/// A mapping being read: its entries in order, and its keys for duplicates.
+#[derive(Default)]
+struct MapBuilder {
+    entries: Vec<(Node, Node)>,
+    keys: Keys,
+}
+
+impl MapBuilder {
+    fn insert(&mut self, key: Node, value: Node, duplicates: &mut Vec<Duplicate>) {
+        match self.keys.admit(&key) {
+            Ok(()) => self.entries.push((key, value)),
+            Err(d) => duplicates.push(d),
+        }
     }
 }
 
@@ -135,7 +130,7 @@ fn block(lines: &[Line], parent: &Line, value_col: u32) -> Option<Node> {
     let indent = first.indent;
     let is_seq = first.text[indent..].starts_with("- ") || &first.text[indent..] == "-";
     let mut items = Vec::new();
-    let mut entries = Vec::new();
+    let mut entries = MapBuilder::default();
     let mut duplicates = Vec::new();
     for l in lines {
         if l.indent != indent {
@@ -166,7 +161,7 @@ fn block(lines: &[Line], parent: &Line, value_col: u32) -> Option<Node> {
             };
             let value_col = value_col + col(l.text, indent) - 1;
             let value = inline(rest, l.no, value_col)?;
-            push_entry(&mut entries, &mut duplicates, key_node, value);
+            entries.insert(key_node, value, &mut duplicates);
         }
     }
     if !duplicates.is_empty() {
@@ -182,7 +177,7 @@ fn block(lines: &[Line], parent: &Line, value_col: u32) -> Option<Node> {
         value: if is_seq {
             Value::Seq(items)
         } else {
-            Value::Map(entries)
+            Value::Map(entries.entries)
         },
         line,
         col: col_no,
@@ -205,7 +200,7 @@ fn inline(text: &str, line: u32, col_no: u32) -> Option<Node> {
     }
     if let Some(inner) = text.strip_prefix('{') {
         let inner = inner.strip_suffix('}')?;
-        let mut entries = Vec::new();
+        let mut entries = MapBuilder::default();
         let mut duplicates = Vec::new();
         for (item, c) in flow_items(inner, col_no + 1)? {
             let p = item.find(": ")?;
@@ -222,18 +217,13 @@ fn inline(text: &str, line: u32, col_no: u32) -> Option<Node> {
                 line,
                 col: c,
             };
-            push_entry(
-                &mut entries,
-                &mut duplicates,
-                key_node,
-                scalar(value, line, vcol, true)?,
-            );
+            entries.insert(key_node, scalar(value, line, vcol, true)?, &mut duplicates);
         }
         if !duplicates.is_empty() {
             return None;
         }
         return Some(Node {
-            value: Value::Map(entries),
+            value: Value::Map(entries.entries),
             line,
             col: col_no,
         });

@@ -179,9 +179,36 @@ pub struct Duplicate {
     pub first_line: u32,
 }
 
+/// The keys of one mapping being read, so that a repeated key is found in
+/// constant time (a mapping with thousands of keys must not cost quadratic time).
+#[derive(Default)]
+pub(crate) struct Keys(std::collections::HashMap<String, u32>);
+
+impl Keys {
+    /// Whether `key` is to be kept: `Err` with the duplicate when an identical
+    /// key came earlier (the first one is kept).
+    pub(crate) fn admit(&mut self, key: &Node) -> Result<(), Duplicate> {
+        let Some(text) = key.scalar_text() else {
+            return Ok(());
+        };
+        match self.0.entry(text) {
+            std::collections::hash_map::Entry::Occupied(e) => Err(Duplicate {
+                key: e.key().clone(),
+                line: key.line,
+                col: key.col,
+                first_line: *e.get(),
+            }),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(key.line);
+                Ok(())
+            }
+        }
+    }
+}
+
 enum Frame {
     Seq(Node),
-    Map(Node, Option<Node>),
+    Map(Node, Option<Node>, Keys),
 }
 
 /// Parse a YAML text holding one document. `line_offset` is added to every line
@@ -311,14 +338,14 @@ fn parse_inner(text: &str, line_offset: u32) -> Result<Parsed, Error> {
                 stack.push(if is_seq {
                     Frame::Seq(node)
                 } else {
-                    Frame::Map(node, None)
+                    Frame::Map(node, None, Keys::default())
                 });
                 open_anchors.push(anchor);
                 None
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let node = match stack.pop() {
-                    Some(Frame::Seq(n)) | Some(Frame::Map(n, _)) => n,
+                    Some(Frame::Seq(n)) | Some(Frame::Map(n, _, _)) => n,
                     None => continue,
                 };
                 let anchor = open_anchors.pop().unwrap_or(0);
@@ -336,25 +363,13 @@ fn parse_inner(text: &str, line_offset: u32) -> Result<Parsed, Error> {
                     items.push(node);
                 }
             }
-            Some(Frame::Map(map, pending)) => match pending.take() {
+            Some(Frame::Map(map, pending, keys)) => match pending.take() {
                 None => *pending = Some(node),
                 Some(key) => {
                     if let Value::Map(entries) = &mut map.value {
-                        let text = key.scalar_text();
-                        let first = text.as_ref().and_then(|t| {
-                            entries
-                                .iter()
-                                .find(|(k, _)| k.scalar_text().as_ref() == Some(t))
-                                .map(|(k, _)| k.line)
-                        });
-                        match (first, text) {
-                            (Some(first_line), Some(t)) => duplicates.push(Duplicate {
-                                key: t,
-                                line: key.line,
-                                col: key.col,
-                                first_line,
-                            }),
-                            _ => entries.push((key, node)),
+                        match keys.admit(&key) {
+                            Ok(()) => entries.push((key, node)),
+                            Err(d) => duplicates.push(d),
                         }
                     }
                 }
@@ -382,7 +397,7 @@ fn register(anchors: &mut Vec<Option<Node>>, id: usize, node: Node) {
 }
 
 /// YAML 1.2 core schema resolution of a plain scalar.
-fn resolve_plain(s: &str) -> Value {
+pub fn resolve_plain(s: &str) -> Value {
     match s {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
@@ -487,6 +502,20 @@ mod tests {
             }]
         );
         assert_eq!(p.root.unwrap().get("a").unwrap().value, Value::Int(1));
+    }
+
+    #[test]
+    fn many_keys_and_a_late_duplicate() {
+        let mut text: String = (0..5000).map(|i| format!("k{i}: {i}\n")).collect();
+        text.push_str("k17: again\n");
+        for p in [parse(&text, 0).unwrap(), parse_full(&text, 0).unwrap()] {
+            assert_eq!(p.root.unwrap().as_map().unwrap().len(), 5000);
+            assert_eq!(p.duplicates.len(), 1);
+            assert_eq!(
+                (p.duplicates[0].line, p.duplicates[0].first_line),
+                (5001, 18)
+            );
+        }
     }
 
     #[test]
