@@ -8,9 +8,13 @@
 
 pub mod check;
 pub mod config;
+pub mod edit;
 pub mod markdown;
 pub mod model;
+pub mod ops;
+pub mod render;
 pub mod repo;
 pub mod report;
 pub mod schema;
+pub mod trace;
 pub mod yaml;

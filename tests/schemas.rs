@@ -35,6 +35,10 @@ fn validator(name: &str) -> jsonschema::Validator {
 fn md_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
     for e in std::fs::read_dir(dir).unwrap() {
         let p = e.unwrap().path();
+        // Generated indexes (`genie matrix`/`genie toc`) are not documents.
+        if p.file_name().is_some_and(|n| n == "_index") {
+            continue;
+        }
         if p.is_dir() {
             md_files(&p, out);
         } else if p.extension().is_some_and(|x| x == "md" || x == "yaml") {

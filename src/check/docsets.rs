@@ -34,15 +34,20 @@ pub fn claims(repo: &Repo) -> Claims {
     out
 }
 
-pub fn check(repo: &Repo, index: &Index, ctx: &Context, sink: &mut Sink) {
-    let claims = claims(repo);
-    // PRs per issue, from PR DocSets that name the issue they implement.
-    let mut prs_of_issue: HashMap<u64, usize> = HashMap::new();
+/// PRs per issue, from PR DocSets that name the issue they implement.
+pub fn prs_of_issue(repo: &Repo) -> HashMap<u64, usize> {
+    let mut out: HashMap<u64, usize> = HashMap::new();
     for ds in repo.docsets.iter().filter(|d| d.kind == Kind::Pr) {
         if let Some(issue) = ds.file.issue {
-            *prs_of_issue.entry(issue.0).or_default() += 1;
+            *out.entry(issue.0).or_default() += 1;
         }
     }
+    out
+}
+
+pub fn check(repo: &Repo, index: &Index, ctx: &Context, sink: &mut Sink) {
+    let claims = claims(repo);
+    let prs_of_issue = prs_of_issue(repo);
     for ds in &repo.docsets {
         check_one(repo, index, ctx, &claims, &prs_of_issue, ds, sink);
     }
@@ -302,21 +307,103 @@ fn check_one(
     }
     let docs: Vec<&Doc> = linked.iter().map(|&i| &repo.docs[i]).collect();
     let prs = ds.file.prs.len() + prs_of_issue.get(&number).copied().unwrap_or(0);
-    let upto = if ds.file.state == State::Done {
-        pos + 1
-    } else {
-        pos
-    };
-    for (i, s) in profile.stages.iter().enumerate().take(pos + 1) {
-        let need_approval = i < upto;
-        for gap in gaps(config, s, &docs, prs, need_approval) {
-            sink.emit(
-                rules::STAGE_GATE,
-                &ds.path,
-                stage_line,
-                stage_col,
-                format!("issue #{number} is at stage `{stage}`, but {gap}"),
-            );
+    for gap in gate(config, &profile.stages, pos, ds.file.state, &docs, prs) {
+        sink.emit(
+            rules::STAGE_GATE,
+            &ds.path,
+            stage_line,
+            stage_col,
+            format!("issue #{number} is at stage `{stage}`, but {gap}"),
+        );
+    }
+}
+
+/// The stage gate of an issue at `stages[pos]` in state `state`: what it lacks
+/// among its linked `docs` and `prs`. Every stage before the current one needs its
+/// artifacts approved (the gate is passed when an issue leaves a stage); the
+/// current stage's artifacts are work in progress and may still be missing, unless
+/// the issue is done. An abandoned issue is not gated.
+pub fn gate(
+    config: &Config,
+    stages: &[String],
+    pos: usize,
+    state: State,
+    docs: &[&Doc],
+    prs: usize,
+) -> Vec<Gap> {
+    if state == State::Abandoned {
+        return Vec::new();
+    }
+    let upto = if state == State::Done { pos + 1 } else { pos };
+    stages
+        .iter()
+        .take(upto)
+        .flat_map(|s| gate_gaps(config, s, docs, prs, true))
+        .collect()
+}
+
+/// One thing a stage lacks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gap {
+    pub stage: String,
+    pub kind: GapKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GapKind {
+    /// No document of these types (alternatives) is linked.
+    Missing {
+        types: Vec<String>,
+        need_approval: bool,
+    },
+    /// Documents of these types are linked, but none is approved: (doc_id, status).
+    Unapproved {
+        types: Vec<String>,
+        docs: Vec<(String, String)>,
+    },
+    /// Fewer linked pull requests than the stage requires.
+    PullRequests { required: usize },
+}
+
+impl std::fmt::Display for Gap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let stage = &self.stage;
+        let shown = |types: &[String]| {
+            types
+                .iter()
+                .map(|t| format!("`{t}`"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        };
+        match &self.kind {
+            GapKind::Missing {
+                types,
+                need_approval,
+            } => {
+                let what = if *need_approval { "an approved" } else { "a" };
+                write!(
+                    f,
+                    "stage `{stage}` requires {what} {}: none is linked",
+                    shown(types)
+                )
+            }
+            GapKind::Unapproved { types, docs } => {
+                let list = docs
+                    .iter()
+                    .map(|(id, st)| format!("{id} is `{st}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                write!(
+                    f,
+                    "stage `{stage}` requires an approved {}: {list}",
+                    shown(types)
+                )
+            }
+            GapKind::PullRequests { required } => write!(
+                f,
+                "stage `{stage}` requires at least {required} linked pull request{} (`prs` in the DocSet)",
+                if *required == 1 { "" } else { "s" }
+            ),
         }
     }
 }
@@ -329,6 +416,20 @@ pub fn gaps(
     prs: usize,
     need_approval: bool,
 ) -> Vec<String> {
+    gate_gaps(config, stage, docs, prs, need_approval)
+        .iter()
+        .map(Gap::to_string)
+        .collect()
+}
+
+/// What stage `stage` lacks among `docs`.
+pub fn gate_gaps(
+    config: &Config,
+    stage: &str,
+    docs: &[&Doc],
+    prs: usize,
+    need_approval: bool,
+) -> Vec<Gap> {
     let Some(def) = config.stages.get(stage) else {
         return Vec::new();
     };
@@ -352,18 +453,17 @@ pub fn gaps(
     for req in def.requires.iter().chain(extra) {
         let alts: Vec<&str> = req.split('|').map(str::trim).collect();
         let found: Vec<&Doc> = alts.iter().flat_map(|t| of_type(t)).collect();
-        let shown = alts
-            .iter()
-            .map(|t| format!("`{t}`"))
-            .collect::<Vec<_>>()
-            .join(" or ");
+        let types: Vec<String> = alts.iter().map(|t| t.to_string()).collect();
         if found.is_empty() {
-            let what = if need_approval { "an approved" } else { "a" };
-            out.push(format!(
-                "stage `{stage}` requires {what} {shown}: none is linked"
-            ));
+            out.push(Gap {
+                stage: stage.to_string(),
+                kind: GapKind::Missing {
+                    types,
+                    need_approval,
+                },
+            });
         } else if need_approval && !found.iter().any(|d| d.fields.is_approved()) {
-            let list = found
+            let docs = found
                 .iter()
                 .map(|d| {
                     let id = d
@@ -376,21 +476,22 @@ pub fn gaps(
                         .status
                         .as_ref()
                         .map_or("no status", |s| s.value.as_str());
-                    format!("{id} is `{st}`")
+                    (id.to_string(), st.to_string())
                 })
-                .collect::<Vec<_>>()
-                .join(", ");
-            out.push(format!(
-                "stage `{stage}` requires an approved {shown}: {list}"
-            ));
+                .collect();
+            out.push(Gap {
+                stage: stage.to_string(),
+                kind: GapKind::Unapproved { types, docs },
+            });
         }
     }
     if prs < def.requires_prs {
-        out.push(format!(
-            "stage `{stage}` requires at least {} linked pull request{} (`prs` in the DocSet)",
-            def.requires_prs,
-            if def.requires_prs == 1 { "" } else { "s" }
-        ));
+        out.push(Gap {
+            stage: stage.to_string(),
+            kind: GapKind::PullRequests {
+                required: def.requires_prs,
+            },
+        });
     }
     out
 }

@@ -40,11 +40,23 @@ impl<'a> Context<'a> {
             }
             b.build().map_err(|e| bad(format!("docs.{key}: {e}")))
         };
+        // Files genie generates are never documents, wherever they are configured to go.
+        let mut exclude = config.docs.exclude.clone();
+        exclude.extend(
+            [&config.trace.issue_map, &config.trace.toc]
+                .into_iter()
+                .map(|p| globset::escape(p)),
+        );
+        // Nor are the templates of `genie new`, whose front-matter is full of placeholders.
+        let templates = config.docs.templates_dir.trim_end_matches('/');
+        if !templates.is_empty() {
+            exclude.push(format!("{}/**", globset::escape(templates)));
+        }
         Ok(Context {
             config,
             levels: Levels::new(config),
             placeholders,
-            excludes: globs("exclude", &config.docs.exclude)?,
+            excludes: globs("exclude", &exclude)?,
             optional_front_matter: globs(
                 "optional_front_matter",
                 &config.docs.optional_front_matter,

@@ -118,7 +118,7 @@ rules! {
         "A DocSet lists a document that does not name the issue or PR in its front-matter.",
         "add the issue to the document's related_issues (or the PR to related_prs), or remove the entry";
     STAGE_GATE = "G0509", "stage-gate", Error,
-        "An issue is at a stage whose gate is not met: an earlier stage's required artifact is missing or not approved, or the current stage's is missing.",
+        "An issue is at a stage whose gate is not met: an artifact an earlier stage requires is missing or not approved (or, for a done issue, one of any stage).",
         "create the missing document (`genie new TYPE …`) or get it approved, or move the issue back";
     TOO_LONG = "G0601", "document-too-long", Warning,
         "A document is longer than docs.max_lines lines.",

@@ -7,10 +7,22 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod approve;
+mod authoring;
 mod check;
 mod config;
+mod docset;
 mod external;
+mod graph;
+mod impact;
+mod init;
+mod log;
+mod matrix;
+mod new;
 mod rules;
+mod stage;
+mod templates;
+mod toc;
 
 /// Exit codes: 0 clean, 1 findings or a failed gate, 2 usage, configuration or I/O error.
 pub const OK: u8 = 0;
@@ -63,6 +75,27 @@ enum Command {
     Rules(rules::Args),
     /// Show the effective configuration
     Config(config::Args),
+    /// Set up a repository: genie.toml, the docs layout, docs/_docset/
+    Init(init::Args),
+    /// Start a document from its type's template
+    New(new::Args),
+    /// The templates `genie new` uses
+    Templates(templates::Args),
+    /// Where an issue stands, and moving it through its stages
+    #[command(subcommand)]
+    Stage(stage::Command),
+    /// Approve a document
+    Approve(approve::Args),
+    /// The issue map: every issue and PR with its documents, status and releases
+    Matrix(matrix::Args),
+    /// The table of contents: every document by folder and type
+    Toc(toc::Args),
+    /// The relation graph of documents, issues and PRs
+    Graph(graph::Args),
+    /// What the working tree's changes affect, and what needs re-approval
+    Impact(impact::Args),
+    /// The status history of a document, or the stage history of an issue, from git
+    Log(log::Args),
     #[command(external_subcommand)]
     External(Vec<OsString>),
 }
@@ -71,6 +104,10 @@ enum Command {
 enum DocsetCommand {
     /// Same as `genie check`
     Check(check::Args),
+    /// Derive the DocSets' document lists from front-matter
+    Sync(docset::SyncArgs),
+    /// An issue's documents by stage: present, approved, missing
+    Show(docset::ShowArgs),
 }
 
 /// Global options every command sees.
@@ -162,6 +199,18 @@ pub fn main() -> ExitCode {
         }
         Command::Rules(args) => rules::exec(&global, args),
         Command::Config(args) => config::exec(&global, args),
+        Command::Init(args) => init::exec(&global, args),
+        Command::New(args) => new::exec(&global, args),
+        Command::Templates(args) => templates::exec(&global, args),
+        Command::Stage(cmd) => stage::exec(&global, cmd),
+        Command::Approve(args) => approve::exec(&global, args),
+        Command::Matrix(args) => matrix::exec(&global, args),
+        Command::Toc(args) => toc::exec(&global, args),
+        Command::Graph(args) => graph::exec(&global, args),
+        Command::Impact(args) => impact::exec(&global, args),
+        Command::Log(args) => log::exec(&global, args),
+        Command::Docset(DocsetCommand::Sync(args)) => docset::sync(&global, args),
+        Command::Docset(DocsetCommand::Show(args)) => docset::show(&global, args),
         Command::External(args) => external::exec(&global, args),
     }
 }

@@ -44,6 +44,8 @@ pub struct Config {
     pub profiles: BTreeMap<String, ProfileConfig>,
     /// Document types.
     pub types: BTreeMap<String, TypeConfig>,
+    /// Traceability: the issue map (`genie matrix`) and the table of contents (`genie toc`).
+    pub trace: TraceConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -62,6 +64,9 @@ pub struct DocsConfig {
     pub id_width: usize,
     /// Longest document, in lines, before `document-too-long` fires.
     pub max_lines: usize,
+    /// Folder of template overrides for `genie new` (`<type>.md`), relative to the root.
+    #[serde(default = "default_templates_dir")]
+    pub templates_dir: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -118,6 +123,59 @@ pub struct TypeConfig {
     /// Fields required beyond `docs.required_fields`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub required_fields: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TraceConfig {
+    /// Where `genie matrix --write` writes the issue map (repository-relative).
+    pub issue_map: String,
+    /// Where `genie toc --write` writes the table of contents (repository-relative).
+    pub toc: String,
+    /// Types whose documents count as the decisions of a release.
+    pub decision_types: Vec<String>,
+    /// Columns of the issue map, in order.
+    pub columns: Vec<ColumnConfig>,
+}
+
+/// One column of the issue map: the documents of some types, or a value of the issue or PR.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnConfig {
+    /// Column header.
+    pub header: String,
+    /// Document types the column lists (with their status).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub types: Vec<String>,
+    /// A value of the issue or PR instead of documents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<ColumnValue>,
+}
+
+/// What a value column shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ColumnValue {
+    /// `#12` and the title.
+    Item,
+    /// The title alone.
+    Title,
+    /// A link to the DocSet file.
+    Docset,
+    /// The profile.
+    Profile,
+    /// The stage.
+    Stage,
+    /// Derived: the stage, `blocked` with what the gate misses, `done`, `abandoned`.
+    Status,
+    /// The releases the work ships in.
+    Release,
+    /// Linked pull requests (for an issue) or the issue (for a PR).
+    Links,
+}
+
+fn default_templates_dir() -> String {
+    "docs/templates".to_string()
 }
 
 /// A configuration problem: exit code 2.
@@ -322,11 +380,80 @@ impl Config {
                 ));
             }
         }
+        self.validate_trace(text, path)?;
         if self.docs.id_width == 0 || self.docs.id_width > 9 {
             return Err(err(
                 "id_width",
                 "docs.id_width must be between 1 and 9".into(),
             ));
+        }
+        Ok(())
+    }
+
+    fn validate_trace(&self, text: &str, path: Option<&Path>) -> Result<(), ConfigError> {
+        let err =
+            |key: &str, msg: String| ConfigError::new(path, find_key_line(text, key, ""), msg);
+        for (key, file) in [
+            ("issue_map", &self.trace.issue_map),
+            ("toc", &self.trace.toc),
+        ] {
+            let bad = file.is_empty()
+                || file.starts_with('/')
+                || file.contains('\\')
+                || file
+                    .split('/')
+                    .any(|c| c.is_empty() || c == "." || c == "..")
+                || !file.ends_with(".md");
+            if bad {
+                return Err(err(
+                    key,
+                    format!(
+                        "trace.{key} `{file}` must be a repository-relative path to a .md file, written with `/`"
+                    ),
+                ));
+            }
+        }
+        if self.trace.issue_map == self.trace.toc {
+            return Err(err(
+                "toc",
+                "trace.issue_map and trace.toc must be different files".into(),
+            ));
+        }
+        let known_type = |t: &str| -> Result<(), ConfigError> {
+            if self.types.contains_key(t) {
+                Ok(())
+            } else {
+                Err(err(
+                    "types",
+                    format!(
+                        "trace: unknown type `{t}`{}",
+                        did_you_mean(t, self.types.keys())
+                    ),
+                ))
+            }
+        };
+        for t in &self.trace.decision_types {
+            known_type(t)?;
+        }
+        if self.trace.columns.is_empty() {
+            return Err(err("columns", "trace.columns must not be empty".into()));
+        }
+        for c in &self.trace.columns {
+            match (c.types.is_empty(), c.value) {
+                (true, None) | (false, Some(_)) => {
+                    return Err(err(
+                        "header",
+                        format!(
+                            "trace column `{}` needs either `types` (documents) or `value`, not both",
+                            c.header
+                        ),
+                    ));
+                }
+                _ => {}
+            }
+            for t in &c.types {
+                known_type(t)?;
+            }
         }
         Ok(())
     }

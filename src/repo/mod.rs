@@ -1,6 +1,8 @@
 //! Loading a repository: walking the document roots (honouring `.gitignore`),
 //! reading and parsing every document in parallel, and reading DocSet files.
 
+pub mod git;
+
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -45,9 +47,29 @@ struct Found {
     problem: Option<(&'static rules::Rule, String)>,
 }
 
+/// How much of each document to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Scan document bodies for links, anchors and length. Without it only the
+    /// front-matter is read (and the first heading, for a document with no `title`):
+    /// enough for traceability, not for `genie check`.
+    pub bodies: bool,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions { bodies: true }
+    }
+}
+
 impl Repo {
     /// Load the repository at `root` with `config`.
     pub fn load(root: &Path, config: Config) -> Result<Repo, LoadError> {
+        Self::load_with(root, config, LoadOptions::default())
+    }
+
+    /// Load the repository at `root` with `config`, reading as much as `opts` asks.
+    pub fn load_with(root: &Path, config: Config, opts: LoadOptions) -> Result<Repo, LoadError> {
         let root = root.to_path_buf();
         let canonical_root = std::fs::canonicalize(&root).map_err(|e| LoadError::Io {
             path: root.display().to_string(),
@@ -60,7 +82,7 @@ impl Repo {
             .par_iter()
             .map(|f| {
                 let mut sink = Sink::new(&ctx.levels);
-                let doc = read_doc(f, &ctx, &mut sink);
+                let doc = read_doc(f, &ctx, opts, &mut sink);
                 (doc, sink.into_vec())
             })
             .collect();
@@ -185,7 +207,7 @@ fn walk_docs(root: &Path, canonical_root: &Path, ctx: &Context) -> Vec<Found> {
 
 /// Read one document and run the single-file rules on it. `None` when the file
 /// could not be read at all.
-fn read_doc(f: &Found, ctx: &Context, sink: &mut Sink) -> Option<Doc> {
+fn read_doc(f: &Found, ctx: &Context, opts: LoadOptions, sink: &mut Sink) -> Option<Doc> {
     if let Some((rule, msg)) = &f.problem {
         sink.emit(rule, &f.rel, 1, 1, msg.clone());
         return None;
@@ -214,7 +236,7 @@ fn read_doc(f: &Found, ctx: &Context, sink: &mut Sink) -> Option<Doc> {
             });
         }
     };
-    Some(parse_doc(&f.rel, text, ctx, sink))
+    Some(parse_doc_with(&f.rel, text, ctx, opts, sink))
 }
 
 fn line_col(bytes: &[u8], offset: usize) -> (u32, u32) {
@@ -227,6 +249,17 @@ fn line_col(bytes: &[u8], offset: usize) -> (u32, u32) {
 
 /// Parse a document's text (UTF-8) and run the single-file rules.
 pub fn parse_doc(path: &str, text: &str, ctx: &Context, sink: &mut Sink) -> Doc {
+    parse_doc_with(path, text, ctx, LoadOptions::default(), sink)
+}
+
+/// [`parse_doc`], reading the body only as far as `opts` asks.
+pub fn parse_doc_with(
+    path: &str,
+    text: &str,
+    ctx: &Context,
+    opts: LoadOptions,
+    sink: &mut Sink,
+) -> Doc {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut doc = Doc {
         path: path.to_string(),
@@ -277,8 +310,14 @@ pub fn parse_doc(path: &str, text: &str, ctx: &Context, sink: &mut Sink) -> Doc 
                     doc.has_front_matter = true;
                     let read = fields::read(path, &root, &dups, ctx, sink);
                     doc.fields = read.fields;
-                    let scan = markdown::scan(body, body_line);
                     let mut present = read.present;
+                    if !opts.bodies {
+                        if doc.fields.title.is_none() {
+                            doc.fields.title = markdown::scan(body, body_line).title;
+                        }
+                        return doc;
+                    }
+                    let scan = markdown::scan(body, body_line);
                     if doc.fields.title.is_none() {
                         if let Some(t) = scan.title.clone() {
                             doc.fields.title = Some(t);
@@ -298,6 +337,12 @@ pub fn parse_doc(path: &str, text: &str, ctx: &Context, sink: &mut Sink) -> Doc 
             (body, body_line)
         }
     };
+    if !opts.bodies {
+        if doc.fields.title.is_none() {
+            doc.fields.title = markdown::scan(body, body_line).title;
+        }
+        return doc;
+    }
     let scan = markdown::scan(body, body_line);
     doc.anchors = scan.anchors;
     doc.links = scan.links;
