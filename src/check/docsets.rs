@@ -408,6 +408,38 @@ impl std::fmt::Display for Gap {
     }
 }
 
+/// The documents of type `t` among `docs`.
+pub fn of_type<'d>(docs: &[&'d Doc], t: &str) -> Vec<&'d Doc> {
+    docs.iter()
+        .copied()
+        .filter(|d| d.fields.doc_type.as_ref().is_some_and(|x| x.value == t))
+        .collect()
+}
+
+/// What `stage` requires of these documents: its `requires` (each entry one type
+/// or `a|b` alternatives), plus `requires_on_incident` when one of its documents
+/// records `incident: true`.
+pub fn stage_requires<'c>(config: &'c Config, stage: &str, docs: &[&Doc]) -> Vec<&'c str> {
+    let Some(def) = config.stages.get(stage) else {
+        return Vec::new();
+    };
+    let incident = def
+        .requires
+        .iter()
+        .flat_map(|r| r.split('|'))
+        .any(|t| of_type(docs, t.trim()).iter().any(|d| d.fields.incident));
+    let extra: &[String] = if incident {
+        &def.requires_on_incident
+    } else {
+        &[]
+    };
+    def.requires
+        .iter()
+        .chain(extra)
+        .map(String::as_str)
+        .collect()
+}
+
 /// What stage `stage` lacks among `docs`: each gap as a sentence.
 pub fn gaps(
     config: &Config,
@@ -430,27 +462,12 @@ pub fn gate_gaps(
     prs: usize,
     need_approval: bool,
 ) -> Vec<Gap> {
-    let Some(def) = config.stages.get(stage) else {
-        return Vec::new();
-    };
     let mut out = Vec::new();
-    let of_type = |t: &str| -> Vec<&Doc> {
-        docs.iter()
-            .copied()
-            .filter(|d| d.fields.doc_type.as_ref().is_some_and(|x| x.value == t))
-            .collect()
+    let Some(def) = config.stages.get(stage) else {
+        return out;
     };
-    let incident = def
-        .requires
-        .iter()
-        .flat_map(|r| r.split('|'))
-        .any(|t| of_type(t.trim()).iter().any(|d| d.fields.incident));
-    let extra: &[String] = if incident {
-        &def.requires_on_incident
-    } else {
-        &[]
-    };
-    for req in def.requires.iter().chain(extra) {
+    let of_type = |t: &str| of_type(docs, t);
+    for req in stage_requires(config, stage, docs) {
         let alts: Vec<&str> = req.split('|').map(str::trim).collect();
         let found: Vec<&Doc> = alts.iter().flat_map(|t| of_type(t)).collect();
         let types: Vec<String> = alts.iter().map(|t| t.to_string()).collect();

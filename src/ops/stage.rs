@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use super::{OpError, Plan, Work, require_issue_docset, usage};
-use crate::check::docsets::{claims, gaps, prs_of_issue};
+use crate::check::docsets::{claims, gaps, of_type, prs_of_issue, stage_requires};
 use crate::config::{Config, did_you_mean};
 use crate::edit::{Op, Val};
 use crate::model::Doc;
@@ -176,28 +176,9 @@ fn linked(repo: &Repo, ds: &DocSet) -> Vec<usize> {
 }
 
 fn requirements(config: &Config, stage: &str, docs: &[&Doc]) -> Vec<Requirement> {
-    let Some(def) = config.stages.get(stage) else {
-        return Vec::new();
-    };
-    let of = |t: &str| -> Vec<&Doc> {
-        docs.iter()
-            .copied()
-            .filter(|d| d.fields.doc_type.as_ref().is_some_and(|x| x.value == t))
-            .collect()
-    };
-    let incident = def
-        .requires
-        .iter()
-        .flat_map(|r| r.split('|'))
-        .any(|t| of(t.trim()).iter().any(|d| d.fields.incident));
-    let extra: &[String] = if incident {
-        &def.requires_on_incident
-    } else {
-        &[]
-    };
-    def.requires
-        .iter()
-        .chain(extra)
+    let of = |t: &str| of_type(docs, t);
+    stage_requires(config, stage, docs)
+        .into_iter()
         .map(|req| {
             let types: Vec<String> = req.split('|').map(|t| t.trim().to_string()).collect();
             let found: Vec<&Doc> = types.iter().flat_map(|t| of(t)).collect();
