@@ -30,11 +30,21 @@ fn pretty(v: &Value) -> String {
 pub fn config_schema() -> Value {
     let mut v = serde_json::to_value(schemars::schema_for!(Config)).unwrap_or_default();
     v["title"] = json!("genie.toml");
-    // Every table has a built-in default, so a repository's file may set any subset.
-    if let Some(obj) = v.as_object_mut() {
-        obj.remove("required");
-    }
+    // Every key has a built-in default, so a repository's file may set any subset
+    // of any table: nothing is required anywhere.
+    strip_required(&mut v);
     v
+}
+
+fn strip_required(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            map.remove("required");
+            map.values_mut().for_each(strip_required);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_required),
+        _ => {}
+    }
 }
 
 pub fn docset_schema() -> Value {

@@ -100,4 +100,14 @@ fn schemas_reject_what_genie_rejects() {
     let cfg = validator("genie.schema.json");
     assert!(cfg.is_valid(&serde_json::json!({"docs": {"max_lines": 10, "roots": ["docs"], "exclude": [], "required_fields": [], "id_width": 4}})));
     assert!(!cfg.is_valid(&serde_json::json!({"docz": {}})));
+    // Any subset of a table is fine: the rest comes from the defaults.
+    assert!(cfg.is_valid(
+        &serde_json::json!({"docs": {"max_lines": 60}, "trace": {"toc": "docs/_index/README.md"}})
+    ));
+    for file in ["examples/genie.toml", "examples/broken/genie.toml"] {
+        let text = std::fs::read_to_string(manifest_dir().join(file)).unwrap();
+        let value: toml::Value = toml::from_str(&text).unwrap();
+        let json = serde_json::to_value(value).unwrap();
+        assert!(cfg.is_valid(&json), "{file}");
+    }
 }
