@@ -6,12 +6,14 @@
 //! and never exits: it returns data or writes to a writer it is given.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod cache;
 pub mod check;
 pub mod config;
 pub mod edit;
 pub mod markdown;
 pub mod model;
 pub mod ops;
+pub mod policy;
 pub mod render;
 pub mod repo;
 pub mod report;

@@ -123,6 +123,33 @@ rules! {
     TOO_LONG = "G0601", "document-too-long", Warning,
         "A document is longer than docs.max_lines lines.",
         "split it: many small documents are easier to review, approve and search than one monolith";
+    SECRET = "G0701", "secret", Error,
+        "An added line holds what looks like a secret: a cloud or API key, a token, a private key block, a webhook URL.",
+        "remove the secret and rotate it; if it is a test value, add the allow marker to the line or its fingerprint to the allowlist";
+    COMMIT_ISSUE = "G0702", "commit-issue-reference", Error,
+        "A commit message references no issue (policy.issue_patterns).",
+        "end the subject with (#123), or add a line `Refs #123` or `Closes #123`";
+    CONVENTIONAL_COMMIT = "G0703", "conventional-commit", Off,
+        "A commit subject is not a Conventional Commit (`type(scope): subject`, type from policy.commit_types).",
+        "write the subject as `feat: …`, `fix(parser): …`, `docs: …`";
+    BRANCH_NAME = "G0704", "branch-name", Error,
+        "A branch name matches none of policy.branch_patterns.",
+        "rename the branch, e.g. `git branch -m feat/123-short-name`";
+    PROTECTED_BRANCH = "G0705", "protected-branch", Error,
+        "A commit or push goes straight onto a protected branch (policy.protected_branches).",
+        "commit on a feature branch and open a pull request";
+    APPROVED_EDITED = "G0706", "approved-body-edited", Warning,
+        "The body of an approved document changed without a change of its status.",
+        "set the status back to in-review (or draft) so that the change is approved again";
+    LABEL_LITERAL = "G0801", "label-literal", Error,
+        "A workflow compares a label name with a string literal instead of a repository variable.",
+        "compare with the label's variable, e.g. `vars.RUN_DEV_LABEL`; `genie labels --format vars` lists them";
+    UNKNOWN_LABEL_VARIABLE = "G0802", "unknown-label-variable", Error,
+        "A workflow uses a `vars.*_LABEL` variable that names no label of the catalog.",
+        "use a variable listed by `genie labels --format vars`, or add the label under [labels] in genie.toml";
+    WORKFLOW_SYNTAX = "G0803", "workflow-syntax", Error,
+        "A workflow file is not valid YAML.",
+        "fix the YAML; GitHub would refuse the workflow too";
 }
 
 /// A rule by code or name.

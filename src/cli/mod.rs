@@ -13,9 +13,12 @@ mod check;
 mod config;
 mod docset;
 mod external;
+mod gate;
 mod graph;
 mod impact;
 mod init;
+mod labels;
+mod lint;
 mod log;
 mod matrix;
 mod new;
@@ -96,8 +99,21 @@ enum Command {
     Impact(impact::Args),
     /// The status history of a document, or the stage history of an issue, from git
     Log(log::Args),
+    /// The process labels: catalog, `gh label create` script, repository variables
+    Labels(labels::Args),
+    /// Lint files that are not documents
+    #[command(subcommand)]
+    Lint(LintCommand),
+    /// In GitHub Actions: is the stage a label event asks for allowed?
+    Gate(gate::Args),
     #[command(external_subcommand)]
     External(Vec<OsString>),
+}
+
+#[derive(Subcommand, Debug)]
+enum LintCommand {
+    /// GitHub workflows: labels compared through repository variables, not string literals
+    Workflows(lint::Args),
 }
 
 #[derive(Subcommand, Debug)]
@@ -211,6 +227,9 @@ pub fn main() -> ExitCode {
         Command::Log(args) => log::exec(&global, args),
         Command::Docset(DocsetCommand::Sync(args)) => docset::sync(&global, args),
         Command::Docset(DocsetCommand::Show(args)) => docset::show(&global, args),
+        Command::Labels(args) => labels::exec(&global, args),
+        Command::Lint(LintCommand::Workflows(args)) => lint::exec(&global, args),
+        Command::Gate(args) => gate::exec(&global, args),
         Command::External(args) => external::exec(&global, args),
     }
 }

@@ -46,6 +46,51 @@ pub struct Config {
     pub types: BTreeMap<String, TypeConfig>,
     /// Traceability: the issue map (`genie matrix`) and the table of contents (`genie toc`).
     pub trace: TraceConfig,
+    /// Policy enforced by the git hooks and `genie policy check`.
+    pub policy: PolicyConfig,
+    /// Labels beyond the built-in catalog, or built-in labels changed: `[labels."run:dev"]`.
+    #[serde(default)]
+    pub labels: BTreeMap<String, LabelConfig>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyConfig {
+    /// Regular expressions; a commit message must match one of them (rule `commit-issue-reference`).
+    pub issue_patterns: Vec<String>,
+    /// Types a Conventional Commits subject may start with (rule `conventional-commit`, off by default).
+    pub commit_types: Vec<String>,
+    /// Regular expressions; a branch name must match one of them (rule `branch-name`).
+    pub branch_patterns: Vec<String>,
+    /// Branches nobody commits or pushes to directly (rule `protected-branch`).
+    pub protected_branches: Vec<String>,
+    /// A line containing this marker is never reported as a secret.
+    pub secret_allow_marker: String,
+    /// File (relative to the root) of allowed secrets: one per line, a fingerprint, a regular expression or `path:GLOB`.
+    pub secrets_allowlist: String,
+    /// Globs (relative to the root) of files not scanned for secrets.
+    #[serde(default)]
+    pub secrets_exclude: Vec<String>,
+    /// Staged files larger than this many bytes are not scanned for secrets (with a note).
+    pub max_scan_bytes: u64,
+}
+
+/// A label of the process: added to the built-in catalog, or changing a built-in one.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LabelConfig {
+    /// What the label means.
+    #[serde(default)]
+    pub description: String,
+    /// Colour, six hexadecimal digits without `#`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Repository variable that holds the label's name (default: derived, `run:dev` → `RUN_DEV_LABEL`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variable: Option<String>,
+    /// `true` removes a built-in label from the catalog.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub disabled: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -307,6 +352,19 @@ impl Config {
                     ));
                 }
                 last = Some(pos);
+            }
+        }
+        for (key, list) in [
+            ("issue_patterns", &self.policy.issue_patterns),
+            ("branch_patterns", &self.policy.branch_patterns),
+        ] {
+            for p in list {
+                if let Err(e) = regex::Regex::new(p) {
+                    return Err(err(
+                        key,
+                        format!("policy.{key}: `{p}` is not a regular expression: {e}"),
+                    ));
+                }
             }
         }
         if !self.profiles.contains_key(&self.default_profile) {
