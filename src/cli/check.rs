@@ -66,22 +66,41 @@ pub fn exec(g: &Global, args: Args) -> ExitCode {
             started.elapsed()
         );
     }
-    let failed = report.failed(args.deny == Some(Deny::Warnings));
+    write_report(
+        g,
+        &root,
+        &report,
+        args.format,
+        args.deny == Some(Deny::Warnings),
+    )
+}
+
+/// Write a report of diagnostics in `format` to stdout (and, for `github`, the job
+/// summary to `$GITHUB_STEP_SUMMARY`), and return the exit code: 1 when it fails.
+/// Every command whose findings are diagnostics writes them through here.
+pub fn write_report(
+    g: &Global,
+    root: &std::path::Path,
+    report: &report::Report,
+    format: OutputFormat,
+    deny_warnings: bool,
+) -> ExitCode {
+    let failed = report.failed(deny_warnings);
     let code = if failed { FINDINGS } else { OK };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let written = match args.format {
+    let written = match format {
         OutputFormat::Human => {
             let style = report::human::Style {
                 color: g.color,
                 quiet: g.quiet,
             };
-            report::human::write(&report, &FileSource::new(&root), style, &mut out)
+            report::human::write(report, &FileSource::new(root), style, &mut out)
         }
-        OutputFormat::Json => report::json::write(&report, &mut out),
-        OutputFormat::Sarif => report::sarif::write(&report, &mut out),
+        OutputFormat::Json => report::json::write(report, &mut out),
+        OutputFormat::Sarif => report::sarif::write(report, &mut out),
         OutputFormat::Github => {
-            let r = report::github::write(&report, &mut out);
+            let r = report::github::write(report, &mut out);
             if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
                 let appended = std::fs::OpenOptions::new()
                     .create(true)
@@ -89,7 +108,7 @@ pub fn exec(g: &Global, args: Args) -> ExitCode {
                     .open(&path)
                     .and_then(|mut f| {
                         let mut buf = Vec::new();
-                        report::github::summary(&report, &mut buf)?;
+                        report::github::summary(report, &mut buf)?;
                         f.write_all(&buf)
                     });
                 if let Err(e) = appended {

@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 mod approve;
 mod authoring;
-mod check;
+pub mod check;
 mod config;
 mod docset;
 mod external;
