@@ -47,7 +47,7 @@ fn broken_repository_reports_every_rule_where_expected() {
     let got = findings(&v);
     let expected = expected_rows();
     assert!(
-        expected.len() >= RULES.len(),
+        expected.len() >= RULES.iter().filter(|r| r.code < "G0700").count(),
         "EXPECTED.md has {} rows",
         expected.len()
     );
@@ -65,7 +65,9 @@ fn broken_repository_reports_every_rule_where_expected() {
             "unexpected {c} at {p}:{l}"
         );
     }
-    for rule in RULES {
+    // Document rules; policy and workflow rules (G07xx, G08xx) do not look at a
+    // repository's documents and have their own tests (policy, secrets, labels).
+    for rule in RULES.iter().filter(|r| r.code < "G0700") {
         assert!(
             got.iter().any(|(c, _, _)| c == rule.code),
             "rule {} ({}) never fires",

@@ -58,7 +58,7 @@ pub struct Read {
     pub present: Vec<&'static str>,
 }
 
-fn standard(name: &str) -> Option<&'static str> {
+pub(crate) fn standard(name: &str) -> Option<&'static str> {
     STANDARD_FIELDS.iter().copied().find(|f| *f == name)
 }
 

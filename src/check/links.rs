@@ -56,6 +56,20 @@ pub fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The repository-relative file a link in `doc_path` points to; `None` for an
+/// external link, a link to the document itself (`#anchor`) or one that climbs out.
+pub fn link_target(doc_path: &str, dest: &str) -> Option<String> {
+    let dest = dest.trim();
+    if is_external(dest) {
+        return None;
+    }
+    let path = dest.split(['#', '?']).next().unwrap_or("");
+    if path.is_empty() {
+        return None;
+    }
+    resolve(doc_path, &percent_decode(path))
+}
+
 /// Join a link path to the folder of the linking document; `None` when `..`
 /// climbs above the repository root.
 pub fn resolve(doc_path: &str, link_path: &str) -> Option<String> {
@@ -79,7 +93,12 @@ pub fn resolve(doc_path: &str, link_path: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-pub fn check(repo: &Repo, index: &Index, sink: &mut Sink) {
+pub fn check(
+    repo: &Repo,
+    index: &Index,
+    only: Option<&std::collections::HashSet<String>>,
+    sink: &mut Sink,
+) {
     if !sink.enabled(rules::BROKEN_LINK) && !sink.enabled(rules::BROKEN_ANCHOR) {
         return;
     }
@@ -104,15 +123,20 @@ pub fn check(repo: &Repo, index: &Index, sink: &mut Sink) {
 
     // Documents are independent: check their links in parallel, each into its own sink.
     let levels = sink.levels();
-    let found: Vec<Diagnostic> = repo
-        .docs
-        .par_iter()
-        .flat_map_iter(|doc| {
-            let mut sink = Sink::new(levels);
-            check_doc(repo, index, doc, &other_anchors, &mut sink);
-            sink.into_vec()
-        })
-        .collect();
+    let one = |doc: &Doc| {
+        let mut sink = Sink::new(levels);
+        if only.is_some_and(|o| !o.contains(&doc.path)) {
+            return Vec::new();
+        }
+        check_doc(repo, index, doc, &other_anchors, &mut sink);
+        sink.into_vec()
+    };
+    // A few documents are checked faster than a thread pool starts.
+    let found: Vec<Diagnostic> = if repo.docs.len() < 256 {
+        repo.docs.iter().flat_map(one).collect()
+    } else {
+        repo.docs.par_iter().flat_map_iter(one).collect()
+    };
     sink.extend(found);
 }
 

@@ -159,6 +159,9 @@ impl<'l> Sink<'l> {
 pub struct Options {
     /// Report only diagnostics under these repository-relative paths (all when empty).
     pub paths: Vec<String>,
+    /// Check the links of these documents only (all when `None`): the pre-commit
+    /// hook needs the links of the staged documents, not of their neighbours.
+    pub links_of: Option<std::collections::HashSet<String>>,
 }
 
 /// Run every cross-document rule over a loaded repository and gather all findings.
@@ -166,7 +169,7 @@ pub fn run(repo: &Repo, ctx: &Context, opts: &Options) -> Report {
     let mut sink = Sink::new(&ctx.levels);
     let index = refs::Index::new(repo);
     refs::check(repo, &index, &mut sink);
-    links::check(repo, &index, &mut sink);
+    links::check(repo, &index, opts.links_of.as_ref(), &mut sink);
     docsets::check(repo, &index, ctx, &mut sink);
     let mut diagnostics = repo.diagnostics.clone();
     diagnostics.extend(sink.into_vec());

@@ -11,8 +11,9 @@ use genie::report::{self, FileSource};
 
 use super::{FINDINGS, Global, OK, fail, io_result};
 
-#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+#[derive(Copy, Clone, Debug, Default, ValueEnum, PartialEq, Eq)]
 pub enum OutputFormat {
+    #[default]
     Human,
     Json,
     Sarif,
@@ -56,7 +57,14 @@ pub fn exec(g: &Global, args: Args) -> ExitCode {
         Ok(p) => p,
         Err(e) => return fail(e, g.color),
     };
-    let report = check::run(&repo, &ctx, &Options { paths });
+    let report = check::run(
+        &repo,
+        &ctx,
+        &Options {
+            paths,
+            ..Default::default()
+        },
+    );
     if g.verbose {
         let _ = writeln!(
             std::io::stderr(),

@@ -15,6 +15,7 @@ mod docset;
 mod external;
 mod gate;
 mod graph;
+mod hook;
 mod impact;
 mod init;
 mod labels;
@@ -22,6 +23,7 @@ mod lint;
 mod log;
 mod matrix;
 mod new;
+mod policy;
 mod rules;
 mod stage;
 mod templates;
@@ -99,6 +101,12 @@ enum Command {
     Impact(impact::Args),
     /// The status history of a document, or the stage history of an issue, from git
     Log(log::Args),
+    /// Git hooks that enforce the policy: install, uninstall, run
+    #[command(subcommand)]
+    Hook(hook::Command),
+    /// Policy checks: staged changes, commit messages, pushes
+    #[command(subcommand)]
+    Policy(policy::Command),
     /// The process labels: catalog, `gh label create` script, repository variables
     Labels(labels::Args),
     /// Lint files that are not documents
@@ -227,6 +235,8 @@ pub fn main() -> ExitCode {
         Command::Log(args) => log::exec(&global, args),
         Command::Docset(DocsetCommand::Sync(args)) => docset::sync(&global, args),
         Command::Docset(DocsetCommand::Show(args)) => docset::show(&global, args),
+        Command::Hook(cmd) => hook::exec(&global, cmd),
+        Command::Policy(cmd) => policy::exec(&global, cmd),
         Command::Labels(args) => labels::exec(&global, args),
         Command::Lint(LintCommand::Workflows(args)) => lint::exec(&global, args),
         Command::Gate(args) => gate::exec(&global, args),

@@ -359,7 +359,7 @@ impl Config {
             ("branch_patterns", &self.policy.branch_patterns),
         ] {
             for p in list {
-                if let Err(e) = regex::Regex::new(p) {
+                if let Err(e) = regex_syntax::Parser::new().parse(p) {
                     return Err(err(
                         key,
                         format!("policy.{key}: `{p}` is not a regular expression: {e}"),
@@ -412,7 +412,7 @@ impl Config {
             }
         }
         for p in &self.placeholders {
-            if let Err(e) = regex::Regex::new(p) {
+            if let Err(e) = regex_syntax::Parser::new().parse(p) {
                 return Err(err(
                     "placeholders",
                     format!("placeholder pattern `{p}` is not a valid regular expression: {e}"),

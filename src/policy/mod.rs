@@ -4,6 +4,8 @@
 
 pub mod commit;
 pub mod gate;
+pub mod hooks;
 pub mod labels;
 pub mod secrets;
+pub mod staged;
 pub mod workflows;

@@ -593,6 +593,383 @@ impl Git {
     }
 }
 
+/// A file in the git index (what the next commit will hold).
+#[derive(Debug, Clone)]
+pub struct IndexFile {
+    /// Root-relative, `/`-separated.
+    pub path: String,
+    pub id: ObjectId,
+    pub symlink: bool,
+    pub executable: bool,
+    /// Unmerged: the path has conflict stages; `id` is "ours".
+    pub conflicted: bool,
+}
+
+/// What git is in the middle of, when a hook runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InProgress {
+    Merge,
+    Rebase,
+    CherryPick,
+    Revert,
+    Bisect,
+    Other,
+}
+
+impl Git {
+    /// The files of the index under the genie root, sorted by path. Submodules,
+    /// sparse directories and intent-to-add entries (`git add -N`) are left out.
+    pub fn index_files(&self) -> Result<Vec<IndexFile>, GitError> {
+        match self.open_index()? {
+            Some(index) => Ok(self.files_of(&index)),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// The files of the index, and how they differ from `base`, reading the
+    /// index once (see [`Git::index_files`] and [`Git::index_changes`]).
+    pub fn index_files_and_changes(
+        &self,
+        base: &Base,
+    ) -> Result<(Vec<IndexFile>, Vec<IndexChange>), GitError> {
+        let index = self.open_index()?;
+        let files = index.as_ref().map(|i| self.files_of(i)).unwrap_or_default();
+        let changes = self.changes_of(base, index.as_ref())?;
+        Ok((files, changes))
+    }
+
+    fn files_of(&self, index: &gix::index::File) -> Vec<IndexFile> {
+        use gix::index::entry::{Flags, Mode, Stage};
+        let mut out: Vec<IndexFile> = Vec::with_capacity(index.entries().len());
+        for entry in index.entries() {
+            if entry.mode.is_submodule()
+                || entry.mode.is_sparse()
+                || entry.flags.contains(Flags::INTENT_TO_ADD)
+            {
+                continue;
+            }
+            let path = entry.path(index);
+            let Some(rel) = self.to_rel(path) else {
+                continue;
+            };
+            let stage = entry.flags.stage();
+            if stage != Stage::Unconflicted {
+                if let Some(last) = out.last_mut().filter(|l| l.path == rel) {
+                    last.conflicted = true;
+                    if stage == Stage::Ours {
+                        last.id = entry.id;
+                    }
+                    continue;
+                }
+            }
+            out.push(IndexFile {
+                path: rel,
+                id: entry.id,
+                symlink: entry.mode == Mode::SYMLINK,
+                executable: entry.mode == Mode::FILE_EXECUTABLE,
+                conflicted: stage != Stage::Unconflicted,
+            });
+        }
+        out
+    }
+
+    /// HEAD as a base (no commit before the first one).
+    pub fn head(&self) -> Result<Base, GitError> {
+        match self.head_id()? {
+            None => Ok(Base {
+                commit: None,
+                oid: None,
+                described: "the empty repository (no commit yet)".into(),
+            }),
+            Some(id) => Ok(Base {
+                commit: Some(self.commit_info(id)?),
+                oid: Some(id),
+                described: "HEAD".into(),
+            }),
+        }
+    }
+
+    /// The current branch's short name; `None` on a detached HEAD.
+    pub fn branch(&self) -> Option<String> {
+        let name = self.repo.head_name().ok().flatten()?;
+        Some(name.shorten().to_str_lossy().into_owned())
+    }
+
+    /// An operation in progress (merge, rebase, …), if any.
+    pub fn in_progress(&self) -> Option<InProgress> {
+        use gix::state::InProgress as S;
+        self.repo.state().map(|s| match s {
+            S::Merge => InProgress::Merge,
+            S::Rebase | S::RebaseInteractive | S::ApplyMailboxRebase => InProgress::Rebase,
+            S::CherryPick | S::CherryPickSequence => InProgress::CherryPick,
+            S::Revert | S::RevertSequence => InProgress::Revert,
+            S::Bisect => InProgress::Bisect,
+            _ => InProgress::Other,
+        })
+    }
+
+    /// A string from git's configuration (`core.hooksPath`).
+    pub fn config_string(&self, key: &str) -> Option<String> {
+        self.repo
+            .config_snapshot()
+            .string(key)
+            .map(|v| v.to_str_lossy().into_owned())
+    }
+
+    /// The folder git runs hooks from: `core.hooksPath` (relative to the work
+    /// tree's top), else `hooks/` in the common git directory.
+    pub fn hooks_dir(&self) -> PathBuf {
+        match self.config_string("core.hooksPath") {
+            Some(p) if !p.trim().is_empty() => {
+                let p = expand_home(p.trim());
+                if p.is_absolute() {
+                    p
+                } else {
+                    self.work_dir().join(p)
+                }
+            }
+            _ => self.repo.common_dir().join("hooks"),
+        }
+    }
+
+    /// The top of the work tree.
+    pub fn work_dir(&self) -> PathBuf {
+        self.repo
+            .workdir()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| self.repo.git_dir().to_path_buf())
+    }
+
+    /// The git directory (`.git`, or the worktree's own one).
+    pub fn git_dir(&self) -> PathBuf {
+        self.repo.git_dir().to_path_buf()
+    }
+
+    /// Every file of `base` under the genie root (root-relative path → blob id).
+    pub fn all_files(&self, base: &Base) -> Result<HashMap<String, ObjectId>, GitError> {
+        Ok(self.files(base, &[""])?.into_iter().collect())
+    }
+
+    /// Hash bytes as a git blob.
+    pub fn hash_blob(&self, bytes: &[u8]) -> Result<ObjectId, GitError> {
+        gix::objs::compute_hash(self.repo.object_hash(), gix::objs::Kind::Blob, bytes)
+            .map_err(|e| GitError::other("cannot hash a blob", e))
+    }
+}
+
+/// A file whose content the index and a base commit disagree on.
+#[derive(Debug, Clone)]
+pub struct IndexChange {
+    /// Root-relative.
+    pub path: String,
+    /// In the base commit (`None`: added).
+    pub base: Option<ObjectId>,
+    /// In the index (`None`: deleted).
+    pub index: Option<ObjectId>,
+}
+
+impl Git {
+    fn open_index(&self) -> Result<Option<gix::index::File>, GitError> {
+        let path = self.repo.index_path();
+        if !path.exists() {
+            return Ok(None);
+        }
+        // Read as git reads it, without re-hashing all of it: the hook runs on
+        // every commit, and the trailing checksum costs more than the rest.
+        gix::index::File::at(
+            &path,
+            self.repo.object_hash(),
+            true,
+            gix::index::decode::Options::default(),
+        )
+        .map(Some)
+        .map_err(|e| GitError::other("cannot read the git index", e))
+    }
+
+    /// The files under the genie root whose index content differs from `base`.
+    /// Folders the index's cache-tree records as unchanged since they were
+    /// written are not opened, so this costs what the change costs, not what the
+    /// repository holds.
+    pub fn index_changes(&self, base: &Base) -> Result<Vec<IndexChange>, GitError> {
+        let index = self.open_index()?;
+        self.changes_of(base, index.as_ref())
+    }
+
+    fn changes_of(
+        &self,
+        base: &Base,
+        index: Option<&gix::index::File>,
+    ) -> Result<Vec<IndexChange>, GitError> {
+        let tree = match base.oid {
+            Some(oid) => Some(
+                self.repo
+                    .find_commit(oid)
+                    .and_then(|c| c.tree_id().map(|t| t.detach()))
+                    .map_err(|e| GitError::other("cannot read the base tree", e))?,
+            ),
+            None => None,
+        };
+        let mut out = Vec::new();
+        let empty;
+        let (index, n) = match index {
+            Some(i) => (i, i.entries().len()),
+            None => {
+                empty = gix::index::File::from_state(
+                    gix::index::State::new(self.repo.object_hash()),
+                    self.repo.index_path(),
+                );
+                (&empty, 0)
+            }
+        };
+        self.diff_dir(tree, index.tree(), b"", index, 0..n, &mut out)?;
+        let mut changes: Vec<IndexChange> = out
+            .into_iter()
+            .filter_map(|(p, base, index)| {
+                let rel = self.to_rel(p.as_bstr())?;
+                Some(IndexChange {
+                    path: rel,
+                    base,
+                    index,
+                })
+            })
+            .collect();
+        changes.sort_by(|a, b| a.path.cmp(&b.path));
+        changes.dedup_by(|a, b| a.path == b.path);
+        Ok(changes)
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn diff_dir(
+        &self,
+        tree: Option<ObjectId>,
+        cache: Option<&gix::index::extension::Tree>,
+        prefix: &[u8],
+        index: &gix::index::File,
+        range: std::ops::Range<usize>,
+        out: &mut Vec<(Vec<u8>, Option<ObjectId>, Option<ObjectId>)>,
+    ) -> Result<(), GitError> {
+        if let (Some(t), Some(c)) = (tree, cache) {
+            if c.num_entries.is_some() && c.id == t {
+                return Ok(());
+            }
+        }
+        let entries = index.entries();
+        // The index's files here, and its folders with their entries.
+        let mut files: HashMap<&[u8], (ObjectId, bool)> = HashMap::new();
+        let mut dirs: Vec<(&[u8], std::ops::Range<usize>)> = Vec::new();
+        let mut i = range.start;
+        while i < range.end {
+            let path: &[u8] = entries[i].path(index);
+            let rest = &path[prefix.len()..];
+            match rest.iter().position(|&b| b == b'/') {
+                None => {
+                    let e = &entries[i];
+                    let skip = e.mode.is_submodule()
+                        || e.mode.is_sparse()
+                        || e.flags.contains(gix::index::entry::Flags::INTENT_TO_ADD);
+                    if !skip {
+                        let conflicted = e.flags.stage() != gix::index::entry::Stage::Unconflicted;
+                        let slot = files.entry(rest).or_insert((e.id, false));
+                        slot.1 |= conflicted;
+                    }
+                    i += 1;
+                }
+                Some(k) => {
+                    let name = &rest[..k];
+                    let start = i;
+                    let dir_len = prefix.len() + k + 1;
+                    while i < range.end {
+                        let p: &[u8] = entries[i].path(index);
+                        if p.len() > dir_len
+                            && p[..dir_len - 1] == path[..dir_len - 1]
+                            && p[dir_len - 1] == b'/'
+                        {
+                            i += 1;
+                        } else {
+                            break;
+                        }
+                    }
+                    dirs.push((name, start..i));
+                }
+            }
+        }
+        let join = |name: &[u8]| {
+            let mut p = prefix.to_vec();
+            p.extend_from_slice(name);
+            p
+        };
+        let child =
+            |name: &[u8]| cache.and_then(|c| c.children.iter().find(|t| t.name.as_slice() == name));
+        let mut seen_dirs: Vec<&[u8]> = Vec::new();
+        if let Some(t) = tree {
+            let tree = self
+                .repo
+                .find_tree(t)
+                .map_err(|e| GitError::other("cannot read a tree", e))?;
+            let decoded = tree
+                .decode()
+                .map_err(|e| GitError::other("cannot read a tree", e))?;
+            for e in &decoded.entries {
+                let name: &[u8] = e.filename;
+                if e.mode.is_tree() {
+                    match dirs.iter().find(|(n, _)| *n == name) {
+                        Some((n, r)) => {
+                            seen_dirs.push(n);
+                            let mut p = join(name);
+                            p.push(b'/');
+                            self.diff_dir(
+                                Some(e.oid.to_owned()),
+                                child(name),
+                                &p,
+                                index,
+                                r.clone(),
+                                out,
+                            )?;
+                        }
+                        None => {
+                            // The whole folder is gone from the index.
+                            let mut p = join(name);
+                            p.push(b'/');
+                            self.diff_dir(Some(e.oid.to_owned()), None, &p, index, 0..0, out)?;
+                        }
+                    }
+                } else if e.mode.is_commit() {
+                    continue;
+                } else {
+                    match files.remove(name) {
+                        Some((id, conflicted)) => {
+                            if conflicted || id != e.oid {
+                                out.push((join(name), Some(e.oid.to_owned()), Some(id)));
+                            }
+                        }
+                        None => out.push((join(name), Some(e.oid.to_owned()), None)),
+                    }
+                }
+            }
+        }
+        for (name, (id, _)) in files {
+            out.push((join(name), None, Some(id)));
+        }
+        for (name, r) in &dirs {
+            if !seen_dirs.contains(name) {
+                let mut p = join(name);
+                p.push(b'/');
+                self.diff_dir(None, child(name), &p, index, r.clone(), out)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn expand_home(p: &str) -> PathBuf {
+    match p.strip_prefix("~/") {
+        Some(rest) => std::env::var_os("HOME")
+            .map(|h| PathBuf::from(h).join(rest))
+            .unwrap_or_else(|| PathBuf::from(p)),
+        None => PathBuf::from(p),
+    }
+}
+
 /// Whether an index entry's stat data still describes the file on disk (size and
 /// modification time), and the entry is not racy (written in the same second as
 /// the index, when a later change could keep the same stat data).

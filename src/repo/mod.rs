@@ -2,6 +2,7 @@
 //! reading and parsing every document in parallel, and reading DocSet files.
 
 pub mod git;
+pub mod index;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -219,24 +220,34 @@ fn read_doc(f: &Found, ctx: &Context, opts: LoadOptions, sink: &mut Sink) -> Opt
             return None;
         }
     };
-    let text = match std::str::from_utf8(&bytes) {
-        Ok(t) => t,
+    Some(parse_doc_bytes(&f.rel, &bytes, ctx, opts, sink))
+}
+
+/// Parse a document's bytes (checking they are UTF-8) and run the single-file rules.
+pub fn parse_doc_bytes(
+    rel: &str,
+    bytes: &[u8],
+    ctx: &Context,
+    opts: LoadOptions,
+    sink: &mut Sink,
+) -> Doc {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parse_doc_with(rel, text, ctx, opts, sink),
         Err(e) => {
-            let (line, col) = line_col(&bytes, e.valid_up_to());
+            let (line, col) = line_col(bytes, e.valid_up_to());
             sink.emit(
                 rules::INVALID_UTF8,
-                &f.rel,
+                rel,
                 line,
                 col,
                 format!("invalid UTF-8 at byte {}", e.valid_up_to()),
             );
-            return Some(Doc {
-                path: f.rel.clone(),
+            Doc {
+                path: rel.to_string(),
                 ..Doc::default()
-            });
+            }
         }
-    };
-    Some(parse_doc_with(&f.rel, text, ctx, opts, sink))
+    }
 }
 
 fn line_col(bytes: &[u8], offset: usize) -> (u32, u32) {
@@ -439,20 +450,7 @@ fn read_docsets(
                     sink.emit(rules::UNREADABLE, &rel, 1, 1, format!("cannot read: {e}"));
                     None
                 }
-                Ok(bytes) => match std::str::from_utf8(&bytes) {
-                    Ok(text) => parse_docset(&rel, *kind, file_number, text, &mut sink),
-                    Err(e) => {
-                        let (line, col) = line_col(&bytes, e.valid_up_to());
-                        sink.emit(
-                            rules::DOCSET_SYNTAX,
-                            &rel,
-                            line,
-                            col,
-                            "the DocSet is not valid UTF-8".into(),
-                        );
-                        None
-                    }
-                },
+                Ok(bytes) => parse_docset_bytes(&rel, *kind, file_number, &bytes, &mut sink),
             };
             (ds, sink.into_vec())
         })
@@ -464,6 +462,30 @@ fn read_docsets(
         diagnostics.extend(diags);
     }
     (docsets, diagnostics)
+}
+
+/// Parse one DocSet file's bytes (checking they are UTF-8).
+pub fn parse_docset_bytes(
+    rel: &str,
+    kind: Kind,
+    file_number: Option<u64>,
+    bytes: &[u8],
+    sink: &mut Sink,
+) -> Option<DocSet> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parse_docset(rel, kind, file_number, text, sink),
+        Err(e) => {
+            let (line, col) = line_col(bytes, e.valid_up_to());
+            sink.emit(
+                rules::DOCSET_SYNTAX,
+                rel,
+                line,
+                col,
+                "the DocSet is not valid UTF-8".into(),
+            );
+            None
+        }
+    }
 }
 
 /// Parse one DocSet file's text; syntax and shape problems go to `sink`.

@@ -184,6 +184,17 @@ pub(crate) fn read_version(path: &str, bytes: &[u8], ctx: &Context) -> Option<Ve
     })
 }
 
+/// Whether a change from `old` to `new` needs the document approved again: it is
+/// approved, its body changed, and its status and approvals did not.
+pub(crate) fn reapproval_needed(old: &Version, new: &Version) -> bool {
+    new.doc.fields.is_approved()
+        && old.body != new.body
+        && old.doc.fields.canonical_status == new.doc.fields.canonical_status
+        && old.doc.fields.status.as_ref().map(|s| &s.value)
+            == new.doc.fields.status.as_ref().map(|s| &s.value)
+        && old.approvals == new.approvals
+}
+
 /// Measure the impact of the working tree's changes since `base` (default: the
 /// merge-base with the upstream branch, else HEAD).
 pub fn run(repo: &Repo, base: Option<&str>) -> Result<ImpactReport, ImpactError> {
