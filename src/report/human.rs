@@ -105,7 +105,11 @@ fn write_one(
         d.line,
         d.column
     )?;
-    if let Some(line) = src.line(&d.path, d.line) {
+    // A secret's line is never shown: the finding must not repeat the secret.
+    let quoted = (d.code != crate::check::rules::SECRET.code)
+        .then(|| src.line(&d.path, d.line))
+        .flatten();
+    if let Some(line) = quoted {
         let (shown, caret_at, caret_len) = window(&line, d.column as usize);
         writeln!(out, "{pad} {}", p.blue("|"))?;
         writeln!(
