@@ -15,7 +15,7 @@ mod gitcopy;
 use gitcopy::{git, git_copy};
 
 use std::error::Error;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, ExitCode, Stdio};
 
 use common::{Stats, mb, ms};
