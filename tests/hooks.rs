@@ -284,3 +284,79 @@ fn policy_check_json_lists_staged_findings() {
         "the cache shows up in git status"
     );
 }
+
+#[test]
+fn binary_and_huge_staged_files_are_not_scanned_and_say_so() {
+    let dir = repo();
+    let d = dir.path();
+    common::write_files(d, &[("genie.toml", "[policy]\nmax_scan_bytes = 1000\n")]);
+    let key = format!("AKIA{}", "Q7W3RT5YU8IOP2MZ");
+    std::fs::write(
+        d.join("blob.bin"),
+        [b"PNG\0\x01 ".as_slice(), key.as_bytes()].concat(),
+    )
+    .unwrap();
+    std::fs::write(d.join("big.txt"), format!("{key}\n{}", "x".repeat(2000))).unwrap();
+    assert!(ok(&git(d, &["add", "blob.bin", "big.txt", "genie.toml"])));
+    let o = run(d, &["policy", "check", "--staged"]);
+    assert_eq!(o.status.code(), Some(0), "{}", all(&o));
+    assert!(
+        stderr(&o).contains("big.txt") && stderr(&o).contains("max_scan_bytes"),
+        "{}",
+        all(&o)
+    );
+}
+
+#[test]
+fn a_malformed_policy_configuration_is_a_clear_error() {
+    let dir = repo();
+    let d = dir.path();
+    common::write_files(
+        d,
+        &[("genie.toml", "[policy]\nbranch_patterns = ['(unclosed']\n")],
+    );
+    let o = run(d, &["hook", "run", "pre-commit"]);
+    assert_eq!(o.status.code(), Some(2), "{}", all(&o));
+    assert!(
+        stderr(&o).contains("genie.toml") && stderr(&o).contains("branch_patterns"),
+        "{}",
+        stderr(&o)
+    );
+    common::write_files(d, &[("genie.toml", "[policy]\nprotected_branchez = []\n")]);
+    let o = run(d, &["policy", "check"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("protected_branches"),
+        "did you mean: {}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn during_a_merge_the_result_is_checked_and_nothing_is_touched() {
+    let dir = repo();
+    let d = dir.path();
+    assert!(ok(&git(d, &["checkout", "-q", "-b", "feat/13-other"])));
+    std::fs::write(d.join("notes.txt"), "theirs\n").unwrap();
+    assert!(ok(&git(d, &["add", "notes.txt"])));
+    assert!(ok(&git(d, &["commit", "-q", "-m", "Theirs (#13)"])));
+    assert!(ok(&git(d, &["checkout", "-q", "feat/12-sync"])));
+    std::fs::write(d.join("notes.txt"), "ours\n").unwrap();
+    assert!(ok(&git(d, &["add", "notes.txt"])));
+    assert!(ok(&git(d, &["commit", "-q", "-m", "Ours (#12)"])));
+    let o = git(d, &["merge", "-q", "feat/13-other"]);
+    assert!(!ok(&o), "the merge conflicts");
+    let o = run(d, &["policy", "check", "--staged"]);
+    assert_eq!(o.status.code(), Some(0), "{}", all(&o));
+    assert!(
+        stderr(&o).contains("notes.txt") && stderr(&o).contains("unmerged"),
+        "{}",
+        all(&o)
+    );
+    std::fs::write(d.join("notes.txt"), "both\n").unwrap();
+    assert!(ok(&git(d, &["add", "notes.txt"])));
+    let before = std::fs::read(d.join("notes.txt")).unwrap();
+    let o = git(d, &["commit", "-q", "--no-edit"]);
+    assert!(ok(&o), "{}", all(&o));
+    assert_eq!(std::fs::read(d.join("notes.txt")).unwrap(), before);
+}
