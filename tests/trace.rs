@@ -691,6 +691,9 @@ fn impact_flags_approved_documents_edited_without_a_status_change() {
     });
 
     let v = json(&run(root, &["impact", "--format", "json"]));
+    // The first run filled the metadata cache; the second answers from it, the same.
+    assert!(root.join(".genie/cache/meta.bin").is_file());
+    assert_eq!(json(&run(root, &["impact", "--format", "json"])), v);
     let changed = v["changed"].as_array().unwrap();
     let by_path = |p: &str| {
         changed

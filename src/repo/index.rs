@@ -593,3 +593,118 @@ pub fn load_around(
         rests: HashMap::new(),
     })
 }
+
+/// Read the documents and DocSets of the working tree at `root` as far as
+/// traceability needs them (their fields, not their bodies' links): files whose
+/// blob id git's index vouches for (by stat data, see [`Git::worktree_ids`]) come
+/// from the cache, the others are read and parsed, and the cache learns them.
+/// The repository's diagnostics are those of the files parsed now only. Also
+/// returns the blob id of every file read.
+pub fn load_worktree(
+    root: &Path,
+    config: Config,
+    git: &Git,
+) -> Result<(Repo, HashMap<String, gix::ObjectId>), LoadError> {
+    let canonical_root = std::fs::canonicalize(root).map_err(|e| LoadError::Io {
+        path: root.display().to_string(),
+        message: format!("cannot open the repository root: {e}"),
+    })?;
+    let ctx = Context::new(&config)?;
+    let found = super::walk_docs(root, &canonical_root, &ctx);
+    let docset_files: Vec<(String, Kind, Option<u64>)> = super::docset_files(root, &config)
+        .into_iter()
+        .filter_map(|(p, kind)| {
+            let (rel, utf8) = super::rel_path(root, &p);
+            let name = p.file_name()?.to_str()?;
+            utf8.then(|| (rel, kind, docset::parse_file_name(kind, name)))
+        })
+        .collect();
+    let paths: Vec<&str> = found
+        .iter()
+        .filter(|f| f.problem.is_none())
+        .map(|f| f.rel.as_str())
+        .chain(docset_files.iter().map(|(p, _, _)| p.as_str()))
+        .collect();
+    let ids = git.worktree_ids(root, &paths)?;
+    let mut cache = Cache::open(root, &config);
+
+    let mut docs: Vec<Doc> = Vec::new();
+    let mut docsets: Vec<DocSet> = Vec::new();
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let mut doc_misses: Vec<&super::Found> = Vec::new();
+    for f in &found {
+        let hit = f
+            .problem
+            .is_none()
+            .then(|| ids.get(&f.rel))
+            .flatten()
+            .and_then(|id| cache.take(&f.rel, id.as_bytes()));
+        match hit {
+            Some((Parsed::Doc(d), _, _)) => docs.push(d),
+            _ => doc_misses.push(f),
+        }
+    }
+    let mut set_misses: Vec<&(String, Kind, Option<u64>)> = Vec::new();
+    for entry in &docset_files {
+        let hit = ids
+            .get(&entry.0)
+            .and_then(|id| cache.take(&entry.0, id.as_bytes()));
+        match hit {
+            Some((Parsed::DocSet(ds), _, found)) => {
+                docsets.extend(ds);
+                diagnostics.extend(found);
+            }
+            _ => set_misses.push(entry),
+        }
+    }
+    let parsed_docs: Vec<(Option<Doc>, Vec<Diagnostic>)> = doc_misses
+        .par_iter()
+        .map(|f| {
+            let mut sink = Sink::new(&ctx.levels);
+            let d = super::read_doc(f, &ctx, LoadOptions::default(), &mut sink);
+            (d, sink.into_vec())
+        })
+        .collect();
+    let parsed_sets: Vec<(Option<DocSet>, Vec<Diagnostic>)> = set_misses
+        .par_iter()
+        .map(|(rel, kind, number)| {
+            let mut sink = Sink::new(&ctx.levels);
+            let ds = match std::fs::read(root.join(rel)) {
+                Ok(bytes) => parse_docset_bytes(rel, *kind, *number, &bytes, &mut sink),
+                Err(e) => {
+                    sink.emit(rules::UNREADABLE, rel, 1, 1, format!("cannot read: {e}"));
+                    None
+                }
+            };
+            (ds, sink.into_vec())
+        })
+        .collect();
+    let misses = doc_misses.len() + set_misses.len();
+    for (d, diags) in parsed_docs {
+        docs.extend(d);
+        diagnostics.extend(diags);
+    }
+    for (ds, diags) in parsed_sets {
+        docsets.extend(ds);
+        diagnostics.extend(diags);
+    }
+    drop(ctx);
+    docs.sort_by(|a, b| a.path.cmp(&b.path));
+    docsets.sort_by(|a, b| a.path.cmp(&b.path));
+    let repo = Repo {
+        root: root.to_path_buf(),
+        config,
+        docs,
+        docsets,
+        diagnostics,
+    };
+    if misses > 0 {
+        let list: Vec<(&str, &[u8])> = ids
+            .iter()
+            .map(|(p, id)| (p.as_str(), id.as_bytes()))
+            .collect();
+        // Only a cache: a repository that cannot hold one is still read.
+        let _ = cache.write(&repo, &list);
+    }
+    Ok((repo, ids))
+}

@@ -418,11 +418,8 @@ fn required_fields(path: &str, doc: &Doc, present: &[&str], ctx: &Context, sink:
 }
 
 /// DocSet files under `<docset.dir>/issues` and `<docset.dir>/prs`, read in parallel.
-fn read_docsets(
-    root: &Path,
-    config: &Config,
-    levels: &rules::Levels,
-) -> (Vec<DocSet>, Vec<Diagnostic>) {
+/// The DocSet files under `<docset.dir>/issues` and `<docset.dir>/prs`, sorted.
+fn docset_files(root: &Path, config: &Config) -> Vec<(PathBuf, Kind)> {
     let mut files: Vec<(PathBuf, Kind)> = Vec::new();
     for (sub, kind) in [("issues", Kind::Issue), ("prs", Kind::Pr)] {
         let dir = root.join(&config.docset.dir).join(sub);
@@ -438,6 +435,15 @@ fn read_docsets(
         );
     }
     files.sort();
+    files
+}
+
+fn read_docsets(
+    root: &Path,
+    config: &Config,
+    levels: &rules::Levels,
+) -> (Vec<DocSet>, Vec<Diagnostic>) {
+    let files = docset_files(root, config);
     let results: Vec<(Option<DocSet>, Vec<Diagnostic>)> = files
         .par_iter()
         .map(|(p, kind)| {

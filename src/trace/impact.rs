@@ -198,6 +198,15 @@ pub(crate) fn reapproval_needed(old: &Version, new: &Version) -> bool {
 /// Measure the impact of the working tree's changes since `base` (default: the
 /// merge-base with the upstream branch, else HEAD).
 pub fn run(repo: &Repo, base: Option<&str>) -> Result<ImpactReport, ImpactError> {
+    run_with_ids(repo, base, None)
+}
+
+/// [`run`], with the blob ids of the working tree's files when the caller has them.
+fn run_with_ids(
+    repo: &Repo,
+    base: Option<&str>,
+    known: Option<&HashMap<String, gix::ObjectId>>,
+) -> Result<ImpactReport, ImpactError> {
     let git = Git::open(&repo.root)?;
     let base = git.base(base)?;
     let config = &repo.config;
@@ -247,7 +256,10 @@ pub fn run(repo: &Repo, base: Option<&str>) -> Result<ImpactReport, ImpactError>
         .map(String::as_str)
         .filter(|p| now_docs.contains_key(p) || now_docsets.contains_key(p))
         .collect();
-    let ids = git.worktree_ids(&repo.root, &both)?;
+    let ids = match known {
+        Some(ids) => ids.clone(),
+        None => git.worktree_ids(&repo.root, &both)?,
+    };
 
     let trace = Trace::build(repo);
     let items_of = trace.items_of_docs();
@@ -718,8 +730,17 @@ pub fn load_and_run(
     config: crate::config::Config,
     base: Option<&str>,
 ) -> Result<ImpactReport, ImpactError> {
-    let repo = Repo::load_with(root, config, LoadOptions { bodies: false })?;
-    run(&repo, base)
+    // In a git work tree, unchanged files come from the metadata cache.
+    match Git::open(root) {
+        Ok(git) => {
+            let (repo, ids) = crate::repo::index::load_worktree(root, config, &git)?;
+            run_with_ids(&repo, base, Some(&ids))
+        }
+        Err(_) => run(
+            &Repo::load_with(root, config, LoadOptions { bodies: false })?,
+            base,
+        ),
+    }
 }
 
 impl ImpactReport {
