@@ -305,7 +305,7 @@ pub struct Cache {
     /// Records in the meta file, stale ones included.
     total: usize,
     /// The body file and its length, opened on first use.
-    body: std::cell::OnceCell<Option<(std::fs::File, u64)>>,
+    body: std::sync::OnceLock<Option<(std::fs::File, u64)>>,
     hits: usize,
     misses: usize,
 }
@@ -346,7 +346,7 @@ impl Cache {
             meta: Vec::new(),
             records: FastMap::default(),
             total: 0,
-            body: std::cell::OnceCell::new(),
+            body: std::sync::OnceLock::new(),
             hits: 0,
             misses: 0,
         }
@@ -442,6 +442,13 @@ impl Cache {
                 None
             }
         }
+    }
+
+    /// [`Cache::take`] without counting, for reading many records from several
+    /// threads at once.
+    pub fn get(&self, path: &str, id: &[u8]) -> Option<(Parsed, Option<Rest>, Vec<Diagnostic>)> {
+        let r = self.record(path, id)?;
+        decode_body(path, r.kind, self.read_body(r)?)
     }
 
     /// Add a cached document's anchors and links, and return its findings.

@@ -380,35 +380,46 @@ impl Git {
         root: &Path,
         paths: &[&str],
     ) -> Result<HashMap<String, ObjectId>, GitError> {
-        let index = self
-            .repo
-            .index_or_empty()
-            .map_err(|e| GitError::other("cannot read the git index", e))?;
+        let empty;
+        let read = self.open_index()?;
+        let index = match &read {
+            Some(i) => i,
+            None => {
+                empty = gix::index::File::from_state(
+                    gix::index::State::new(self.repo.object_hash()),
+                    self.repo.index_path(),
+                );
+                &empty
+            }
+        };
+        let prefix = self.prefix.as_str();
         let stamp = index.timestamp().unix_seconds();
         let kind = self.repo.object_hash();
-        let mut out = HashMap::with_capacity(paths.len());
-        for rel in paths {
-            let abs = root.join(rel);
-            let Ok(meta) = std::fs::symlink_metadata(&abs) else {
-                continue;
-            };
-            if !meta.is_file() {
-                continue;
-            }
-            let git_path = self.to_git(rel);
-            if let Some(entry) = index.entry_by_path(git_path.as_bytes().as_bstr()) {
-                if stat_matches(&entry.stat, &meta, stamp) {
-                    out.insert(rel.to_string(), entry.id);
-                    continue;
+        use rayon::prelude::*;
+        let found: Vec<Option<(String, ObjectId)>> = paths
+            .par_iter()
+            .map(|rel| -> Result<Option<(String, ObjectId)>, GitError> {
+                let abs = root.join(rel);
+                let Ok(meta) = std::fs::symlink_metadata(&abs) else {
+                    return Ok(None);
+                };
+                if !meta.is_file() {
+                    return Ok(None);
                 }
-            }
-            let bytes = std::fs::read(&abs)
-                .map_err(|e| GitError::other(&format!("cannot read {rel}"), e))?;
-            let id = gix::objs::compute_hash(kind, gix::objs::Kind::Blob, &bytes)
-                .map_err(|e| GitError::other(&format!("cannot hash {rel}"), e))?;
-            out.insert(rel.to_string(), id);
-        }
-        Ok(out)
+                let git_path = format!("{prefix}{rel}");
+                if let Some(entry) = index.entry_by_path(git_path.as_bytes().as_bstr()) {
+                    if stat_matches(&entry.stat, &meta, stamp) {
+                        return Ok(Some((rel.to_string(), entry.id)));
+                    }
+                }
+                let bytes = std::fs::read(&abs)
+                    .map_err(|e| GitError::other(&format!("cannot read {rel}"), e))?;
+                let id = gix::objs::compute_hash(kind, gix::objs::Kind::Blob, &bytes)
+                    .map_err(|e| GitError::other(&format!("cannot hash {rel}"), e))?;
+                Ok(Some((rel.to_string(), id)))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(found.into_iter().flatten().collect())
     }
 
     /// The changes to the file at `path` (root-relative) in the history of HEAD,

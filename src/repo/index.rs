@@ -626,35 +626,47 @@ pub fn load_worktree(
         .chain(docset_files.iter().map(|(p, _, _)| p.as_str()))
         .collect();
     let ids = git.worktree_ids(root, &paths)?;
-    let mut cache = Cache::open(root, &config);
+    let cache = Cache::open(root, &config);
 
     let mut docs: Vec<Doc> = Vec::new();
     let mut docsets: Vec<DocSet> = Vec::new();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    // Records are read on both cores: a pread and a decode each.
+    let cached_docs: Vec<Option<Doc>> = found
+        .par_iter()
+        .map(|f| {
+            let id = ids.get(&f.rel).filter(|_| f.problem.is_none())?;
+            match cache.get(&f.rel, id.as_bytes())? {
+                (Parsed::Doc(d), _, _) => Some(d),
+                _ => None,
+            }
+        })
+        .collect();
     let mut doc_misses: Vec<&super::Found> = Vec::new();
-    for f in &found {
-        let hit = f
-            .problem
-            .is_none()
-            .then(|| ids.get(&f.rel))
-            .flatten()
-            .and_then(|id| cache.take(&f.rel, id.as_bytes()));
+    for (f, hit) in found.iter().zip(cached_docs) {
         match hit {
-            Some((Parsed::Doc(d), _, _)) => docs.push(d),
-            _ => doc_misses.push(f),
+            Some(d) => docs.push(d),
+            None => doc_misses.push(f),
         }
     }
+    let cached_sets: Vec<Option<(Option<DocSet>, Vec<Diagnostic>)>> = docset_files
+        .par_iter()
+        .map(|entry| {
+            let id = ids.get(&entry.0)?;
+            match cache.get(&entry.0, id.as_bytes())? {
+                (Parsed::DocSet(ds), _, found) => Some((ds, found)),
+                _ => None,
+            }
+        })
+        .collect();
     let mut set_misses: Vec<&(String, Kind, Option<u64>)> = Vec::new();
-    for entry in &docset_files {
-        let hit = ids
-            .get(&entry.0)
-            .and_then(|id| cache.take(&entry.0, id.as_bytes()));
+    for (entry, hit) in docset_files.iter().zip(cached_sets) {
         match hit {
-            Some((Parsed::DocSet(ds), _, found)) => {
+            Some((ds, found)) => {
                 docsets.extend(ds);
                 diagnostics.extend(found);
             }
-            _ => set_misses.push(entry),
+            None => set_misses.push(entry),
         }
     }
     let parsed_docs: Vec<(Option<Doc>, Vec<Diagnostic>)> = doc_misses
