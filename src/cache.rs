@@ -10,7 +10,6 @@
 //! configuration, is ignored and rebuilt. A cache that does not decode is ignored
 //! too; it is only ever a cache.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -68,75 +67,6 @@ pub struct Rest {
     bytes: Vec<u8>,
 }
 
-/// What the pre-commit hook needs to know of every document to decide which ones
-/// to read whole: its id and what it names. Borrowed from the cache file, or
-/// made from a document just parsed.
-#[derive(Debug, Clone, Default)]
-pub struct DocSummary<'a> {
-    pub doc_id: Option<Cow<'a, str>>,
-    /// Ids named in related_docs, supersedes and superseded_by.
-    pub refs: Vec<Cow<'a, str>>,
-    /// How many of `refs`, from the end, are supersedes and superseded_by.
-    pub chain: usize,
-    /// Issues (`false`) and PRs (`true`) of this repository it names.
-    pub items: Vec<(bool, u64)>,
-}
-
-impl<'a> DocSummary<'a> {
-    pub fn of(doc: &'a Doc, repository: Option<&str>) -> DocSummary<'a> {
-        let f = &doc.fields;
-        DocSummary {
-            doc_id: f.doc_id.as_ref().map(|s| Cow::Borrowed(s.value.as_str())),
-            refs: f
-                .related_docs
-                .iter()
-                .chain(&f.supersedes)
-                .chain(&f.superseded_by)
-                .map(|s| Cow::Borrowed(s.value.as_str()))
-                .collect(),
-            chain: f.supersedes.len() + f.superseded_by.len(),
-            items: f
-                .related_issues
-                .iter()
-                .map(|r| (false, r))
-                .chain(f.related_prs.iter().map(|r| (true, r)))
-                .filter(|(_, r)| r.value.is_local(repository))
-                .map(|(pr, r)| (pr, r.value.number))
-                .collect(),
-        }
-    }
-}
-
-/// The same for a DocSet.
-#[derive(Debug, Clone, Default)]
-pub struct DocSetSummary<'a> {
-    pub kind: Option<Kind>,
-    /// The issue or PR number of the DocSet.
-    pub number: Option<u64>,
-    /// The issue a PR DocSet implements.
-    pub issue: Option<u64>,
-    pub prs: Vec<u64>,
-    /// The doc_ids it lists.
-    pub listed: Vec<Cow<'a, str>>,
-}
-
-impl<'a> DocSetSummary<'a> {
-    pub fn of(ds: &'a DocSet) -> DocSetSummary<'a> {
-        DocSetSummary {
-            kind: Some(ds.kind),
-            number: ds.number(),
-            issue: ds.file.issue.map(|n| n.0),
-            prs: ds.file.prs.iter().map(|n| n.0).collect(),
-            listed: ds
-                .file
-                .docs
-                .iter()
-                .map(|e| Cow::Borrowed(e.doc_id.as_str()))
-                .collect(),
-        }
-    }
-}
-
 /// A summary as stored, read field by field without allocating.
 #[derive(Debug, Clone, Copy)]
 pub enum Raw<'a> {
@@ -146,17 +76,54 @@ pub enum Raw<'a> {
     Refused,
 }
 
-/// Encode a document's summary.
+/// A document's summary: what the pre-commit hook needs to know of every
+/// document to decide which ones to read whole (its id, the ids it names, how
+/// many of those are supersede links, the issues and PRs of this repository it
+/// names). [`DocView`] reads it.
 pub fn doc_summary_bytes(doc: &Doc, repository: Option<&str>) -> Vec<u8> {
+    let f = &doc.fields;
     let mut e = Enc(Vec::new());
-    encode_doc_summary(&mut e, &DocSummary::of(doc, repository));
+    e.opt_str(f.doc_id.as_ref().map(|s| s.value.as_str()));
+    e.spanned_ids(&[&f.related_docs, &f.supersedes, &f.superseded_by]);
+    e.len(f.supersedes.len() + f.superseded_by.len());
+    let items: Vec<(bool, u64)> = f
+        .related_issues
+        .iter()
+        .map(|r| (false, r))
+        .chain(f.related_prs.iter().map(|r| (true, r)))
+        .filter(|(_, r)| r.value.is_local(repository))
+        .map(|(pr, r)| (pr, r.value.number))
+        .collect();
+    e.len(items.len());
+    for (pr, n) in items {
+        e.u8(u8::from(pr));
+        e.u64(n);
+    }
     e.0
 }
 
-/// Encode a DocSet's summary.
+/// A DocSet's summary: its kind, number, the issue a PR DocSet implements, its
+/// PRs and the doc_ids it lists. [`DocSetView`] reads it.
 pub fn docset_summary_bytes(ds: &DocSet) -> Vec<u8> {
     let mut e = Enc(Vec::new());
-    encode_docset_summary(&mut e, &DocSetSummary::of(ds));
+    e.u8(u8::from(ds.kind == Kind::Pr));
+    for n in [ds.number(), ds.file.issue.map(|n| n.0)] {
+        match n {
+            None => e.u8(0),
+            Some(n) => {
+                e.u8(1);
+                e.u64(n);
+            }
+        }
+    }
+    e.len(ds.file.prs.len());
+    for p in &ds.file.prs {
+        e.u64(p.0);
+    }
+    e.len(ds.file.docs.len());
+    for d in &ds.file.docs {
+        e.str(&d.doc_id);
+    }
     e.0
 }
 
@@ -477,13 +444,7 @@ impl Cache {
 
     /// The stored summary of the file at `path` with blob id `id`.
     pub fn summary(&self, path: &str, id: &[u8]) -> Option<Raw<'_>> {
-        let r = self.record(path, id)?;
-        let bytes = &self.meta[r.summary.0..r.summary.1];
-        Some(match r.kind {
-            0 => Raw::Doc(bytes),
-            2 => Raw::DocSet(bytes),
-            _ => Raw::Refused,
-        })
+        self.find(path, id).map(|f| self.summary_of(f))
     }
 
     /// Write the cache for a loaded repository: every document and DocSet of
@@ -522,7 +483,7 @@ impl Cache {
             let mut summary = Enc(Vec::new());
             let mut body = Enc(Vec::new());
             let kind = if let Some(d) = docs.get(path) {
-                encode_doc_summary(&mut summary, &DocSummary::of(d, repository));
+                summary.0 = doc_summary_bytes(d, repository);
                 let mut eager = Enc(Vec::new());
                 encode_doc(&mut eager, d);
                 let mut lazy = Enc(Vec::new());
@@ -538,7 +499,7 @@ impl Cache {
                 body.bytes(&lazy.0);
                 0
             } else if let Some(ds) = docsets.get(path) {
-                encode_docset_summary(&mut summary, &DocSetSummary::of(ds));
+                summary.0 = docset_summary_bytes(ds);
                 let mut eager = Enc(Vec::new());
                 encode_docset(&mut eager, ds);
                 encode_diagnostics(&mut eager, found);
@@ -707,48 +668,6 @@ fn decode_body(
         }
         _ => None,
     }
-}
-
-fn encode_doc_summary(e: &mut Enc, s: &DocSummary) {
-    let mut b = Enc(Vec::new());
-    b.opt_str(s.doc_id.as_deref());
-    b.len(s.refs.len());
-    for r in &s.refs {
-        b.str(r);
-    }
-    b.len(s.chain);
-    b.len(s.items.len());
-    for (pr, n) in &s.items {
-        b.u8(u8::from(*pr));
-        b.u64(*n);
-    }
-    e.0.extend_from_slice(&b.0);
-}
-
-fn encode_docset_summary(e: &mut Enc, s: &DocSetSummary) {
-    let mut b = Enc(Vec::new());
-    b.u8(match s.kind {
-        Some(Kind::Pr) => 1,
-        _ => 0,
-    });
-    for n in [s.number, s.issue] {
-        match n {
-            None => b.u8(0),
-            Some(n) => {
-                b.u8(1);
-                b.u64(n);
-            }
-        }
-    }
-    b.len(s.prs.len());
-    for p in &s.prs {
-        b.u64(*p);
-    }
-    b.len(s.listed.len());
-    for l in &s.listed {
-        b.str(l);
-    }
-    e.0.extend_from_slice(&b.0);
 }
 
 fn is_docset_path(repo: &Repo, path: &str) -> bool {
@@ -921,6 +840,13 @@ impl Enc {
             self.u64(s.value.number);
             self.u32(s.line);
             self.u32(s.col);
+        }
+    }
+    /// The values of several lists of ids, as one list.
+    fn spanned_ids(&mut self, lists: &[&Vec<Spanned<String>>]) {
+        self.len(lists.iter().map(|l| l.len()).sum());
+        for s in lists.iter().flat_map(|l| l.iter()) {
+            self.str(&s.value);
         }
     }
     fn strs(&mut self, list: &[String]) {

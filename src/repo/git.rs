@@ -628,17 +628,9 @@ pub enum InProgress {
 }
 
 impl Git {
-    /// The files of the index under the genie root, sorted by path. Submodules,
-    /// sparse directories and intent-to-add entries (`git add -N`) are left out.
-    pub fn index_files(&self) -> Result<Vec<IndexFile>, GitError> {
-        match self.open_index()? {
-            Some(index) => Ok(self.files_of(&index)),
-            None => Ok(Vec::new()),
-        }
-    }
-
-    /// The files of the index, and how they differ from `base`, reading the
-    /// index once (see [`Git::index_files`] and [`Git::index_changes`]).
+    /// The files of the index under the genie root, sorted by path (submodules,
+    /// sparse folders and intent-to-add entries left out), and how they differ
+    /// from `base`; the index is read once.
     pub fn index_files_and_changes(
         &self,
         base: &Base,
@@ -756,11 +748,6 @@ impl Git {
         self.repo.git_dir().to_path_buf()
     }
 
-    /// Every file of `base` under the genie root (root-relative path → blob id).
-    pub fn all_files(&self, base: &Base) -> Result<HashMap<String, ObjectId>, GitError> {
-        Ok(self.files(base, &[""])?.into_iter().collect())
-    }
-
     /// Hash bytes as a git blob.
     pub fn hash_blob(&self, bytes: &[u8]) -> Result<ObjectId, GitError> {
         gix::objs::compute_hash(self.repo.object_hash(), gix::objs::Kind::Blob, bytes)
@@ -797,15 +784,10 @@ impl Git {
         .map_err(|e| GitError::other("cannot read the git index", e))
     }
 
-    /// The files under the genie root whose index content differs from `base`.
+    /// How the index differs from `base`, for the files under the genie root.
     /// Folders the index's cache-tree records as unchanged since they were
     /// written are not opened, so this costs what the change costs, not what the
     /// repository holds.
-    pub fn index_changes(&self, base: &Base) -> Result<Vec<IndexChange>, GitError> {
-        let index = self.open_index()?;
-        self.changes_of(base, index.as_ref())
-    }
-
     fn changes_of(
         &self,
         base: &Base,

@@ -1,7 +1,8 @@
 //! Loading a repository as the git index holds it: what the next commit will
 //! contain, blobs read with gix, not the working tree. A partially staged file is
 //! read as staged. Parsed files come from the metadata cache ([`crate::cache`])
-//! when their blob id is known, so the pre-commit hook reads only what changed.
+//! when their blob id is known, so the pre-commit hook reads only what changed;
+//! [`load_worktree`] does the same for the working tree (`genie impact`).
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -10,18 +11,16 @@ use rayon::prelude::*;
 
 use super::git::{Git, GitError, IndexFile};
 use super::{LoadError, LoadOptions, Repo, parse_doc_bytes, parse_docset_bytes};
-use crate::cache::{Cache, FastMap, FastSet, Parsed, Rest};
+use crate::cache::{Cache, FastMap, FastSet, Parsed};
 use crate::check::{Context, Sink, rules};
 use crate::config::Config;
 use crate::model::Doc;
 use crate::model::docset::{self, DocSet, Kind};
 use crate::report::Diagnostic;
 
-/// A repository read from the git index.
+/// A repository read from the git index (see [`load_around`]).
 pub struct IndexRepo {
     pub repo: Repo,
-    /// Every file of the index under the root.
-    pub files: Vec<IndexFile>,
     /// Documents and DocSets found in the cache, and parsed afresh.
     pub cached: usize,
     pub parsed: usize,
@@ -29,42 +28,6 @@ pub struct IndexRepo {
     pub docs_in_index: usize,
     /// Why the cache could not be written (the check itself went on).
     pub cache_error: Option<String>,
-    cache: Cache,
-    /// Documents from the cache still without anchors, links and findings.
-    rests: HashMap<String, Rest>,
-}
-
-impl IndexRepo {
-    /// Give the document at `path`, if it came from the cache, its anchors, links
-    /// and single-file findings.
-    pub fn complete(&mut self, path: &str) {
-        let Some(rest) = self.rests.remove(path) else {
-            return;
-        };
-        let Ok(i) = self
-            .repo
-            .docs
-            .binary_search_by(|d| d.path.as_str().cmp(path))
-        else {
-            return;
-        };
-        if let Some(diags) = self.cache.complete(&mut self.repo.docs[i], rest) {
-            self.repo.diagnostics.extend(diags);
-        }
-    }
-
-    /// Complete every document (see [`IndexRepo::complete`]).
-    pub fn complete_all(&mut self) {
-        let paths: Vec<String> = self.rests.keys().cloned().collect();
-        for p in paths {
-            self.complete(&p);
-        }
-    }
-
-    /// Whether every document is complete.
-    pub fn is_complete(&self) -> bool {
-        self.rests.is_empty()
-    }
 }
 
 impl From<GitError> for LoadError {
@@ -86,105 +49,6 @@ struct Todo<'f> {
     file: &'f IndexFile,
     what: What,
     bytes: Result<Vec<u8>, String>,
-}
-
-/// Read the documents and DocSets of the git index at `root` (cache first).
-pub fn load(
-    root: &Path,
-    config: Config,
-    git: &Git,
-    use_cache: bool,
-) -> Result<IndexRepo, LoadError> {
-    let ctx = Context::new(&config)?;
-    let files = git.index_files()?;
-    let mut cache = if use_cache {
-        Cache::open(root, &config)
-    } else {
-        Cache::empty(root, &config)
-    };
-    let roots = doc_roots(&config);
-    let docset_dir = format!("{}/", config.docset.dir.trim_matches('/'));
-
-    let mut docs: Vec<Doc> = Vec::new();
-    let mut docsets: Vec<DocSet> = Vec::new();
-    let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    let mut todo: Vec<Todo> = Vec::new();
-    let mut cached = 0;
-    let mut rests: HashMap<String, Rest> = HashMap::new();
-    for f in &files {
-        let Some(what) = classify(&f.path, &roots, &docset_dir, &ctx) else {
-            continue;
-        };
-        if !f.symlink {
-            if let Some((parsed, rest, diags)) = cache.take(&f.path, f.id.as_bytes()) {
-                match (parsed, &what) {
-                    (Parsed::Doc(d), What::Doc) => {
-                        if let Some(r) = rest {
-                            rests.insert(d.path.clone(), r);
-                        }
-                        docs.push(d);
-                    }
-                    (Parsed::DocSet(ds), What::DocSet(..)) => docsets.extend(ds),
-                    _ => {}
-                }
-                diagnostics.extend(diags);
-                cached += 1;
-                continue;
-            }
-        }
-        let bytes = if f.symlink {
-            read_link_target(root, &f.path)
-        } else {
-            git.blob(f.id).map_err(|e| e.message)
-        };
-        todo.push(Todo {
-            file: f,
-            what,
-            bytes,
-        });
-    }
-    let parsed = todo.len();
-    let fresh = parse_all(&todo, &ctx);
-    for (d, ds, diags) in fresh {
-        docs.extend(d);
-        docsets.extend(ds);
-        diagnostics.extend(diags);
-    }
-    docs.sort_by(|a, b| a.path.cmp(&b.path));
-    docsets.sort_by(|a, b| a.path.cmp(&b.path));
-    drop(ctx);
-    let repo = Repo {
-        root: root.to_path_buf(),
-        config,
-        docs,
-        docsets,
-        diagnostics,
-    };
-    let repo_docs = repo.docs.len();
-    let mut cache_error = None;
-    if use_cache && (parsed > 0 || cache.len() != cached) {
-        let list: Vec<(&str, &[u8])> = files
-            .iter()
-            .filter(|f| !f.symlink)
-            .map(|f| (f.path.as_str(), f.id.as_bytes()))
-            .collect();
-        if let Err(e) = cache.write(&repo, &list) {
-            cache_error = Some(format!(
-                "cannot write the cache in {}: {e}",
-                root.join(crate::cache::DIR).display()
-            ));
-        }
-    }
-    Ok(IndexRepo {
-        repo,
-        files,
-        cached,
-        parsed,
-        docs_in_index: repo_docs,
-        cache_error,
-        cache,
-        rests,
-    })
 }
 
 /// The document roots as path prefixes (`docs/`; empty for the whole repository).
@@ -581,7 +445,6 @@ pub fn load_around(
     }
     Ok(IndexRepo {
         repo,
-        files: Vec::new(),
         cached,
         parsed: todo.len(),
         docs_in_index: candidates
@@ -589,8 +452,6 @@ pub fn load_around(
             .filter(|c| matches!(c.what, What::Doc))
             .count(),
         cache_error,
-        cache,
-        rests: HashMap::new(),
     })
 }
 
