@@ -293,14 +293,13 @@ impl Cache {
     /// none, or it was made by another genie or configuration, or it is damaged.
     pub fn open(root: &Path, config: &Config) -> Cache {
         let mut cache = Cache::empty(root, config);
-        if let Ok(bytes) = std::fs::read(cache.dir.join(FILE)) {
-            if let Some((generation, records, total)) = index_file(&bytes, cache.key) {
+        if let Ok(bytes) = std::fs::read(cache.dir.join(FILE))
+            && let Some((generation, records, total)) = index_file(&bytes, cache.key) {
                 cache.generation = generation;
                 cache.records = records;
                 cache.total = total;
                 cache.meta = bytes;
             }
-        }
         cache
     }
 

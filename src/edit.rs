@@ -792,8 +792,8 @@ fn set_entry(
     eol: &str,
 ) -> Result<(std::ops::Range<usize>, String), EditError> {
     let sh = shape(t, lines, e)?;
-    if let Val::Block(items) = value {
-        if !items.is_empty() {
+    if let Val::Block(items) = value
+        && !items.is_empty() {
             let seq_indent = match &sh {
                 Shape::Block { first, last } => (*first..=*last)
                     .map(|j| &t[lines[j].start..lines[j].end])
@@ -823,7 +823,6 @@ fn set_entry(
                 Shape::InlineMulti { end, .. } => (e.after_colon..end, format!("{eol}{block}")),
             });
         }
-    }
     Ok(match sh {
         Shape::Inline { start, end } => (start..end, value.render_styled(style_of(t, start))),
         Shape::InlineMulti { end, .. } => (e.after_colon..end, format!(" {}", value.render())),

@@ -534,9 +534,9 @@ fn release(
     {
         date_field(path, "release.date", date, sink);
     }
-    if let Some(commit) = value.get("commit").filter(|n| !is_placeholder(n)) {
-        if let Some(c) = commit.scalar_text() {
-            if c.len() < 7 || c.len() > 64 || !c.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if let Some(commit) = value.get("commit").filter(|n| !is_placeholder(n))
+        && let Some(c) = commit.scalar_text()
+            && (c.len() < 7 || c.len() > 64 || !c.bytes().all(|b| b.is_ascii_hexdigit())) {
                 sink.emit(
                     rules::INVALID_FIELD,
                     path,
@@ -545,8 +545,6 @@ fn release(
                     format!("`release.commit` `{c}` is not a commit id (7 to 64 hex digits)"),
                 );
             }
-        }
-    }
     value.get("version").and_then(Node::scalar_text)
 }
 

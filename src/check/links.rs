@@ -205,8 +205,8 @@ fn check_doc(
                 owned.as_deref()
             }
         };
-        if let Some(anchors) = anchors {
-            if !anchors.contains(&anchor) {
+        if let Some(anchors) = anchors
+            && !anchors.contains(&anchor) {
                 sink.emit(
                     rules::BROKEN_ANCHOR,
                     &doc.path,
@@ -218,7 +218,6 @@ fn check_doc(
                     ),
                 );
             }
-        }
     }
 }
 

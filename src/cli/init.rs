@@ -51,11 +51,10 @@ pub fn exec(g: &Global, args: Args) -> ExitCode {
         Ok(x) => x,
         Err(e) => return authoring::op_fail(e, g),
     };
-    if !args.dry_run {
-        if let Err(e) = plan.apply(&root) {
+    if !args.dry_run
+        && let Err(e) = plan.apply(&root) {
             return authoring::op_fail(e, g);
         }
-    }
     let r = match args.format {
         Format::Json => {
             authoring::print_json(&authoring::json_with_changes(&report, &plan, args.dry_run))

@@ -87,11 +87,10 @@ pub fn exec(g: &Global, args: Args) -> ExitCode {
                     f.what
                 )?;
             }
-            if let Some(a) = &report.against {
-                if !g.quiet {
+            if let Some(a) = &report.against
+                && !g.quiet {
                     writeln!(out, "(ids in {a} counted too)")?;
                 }
-            }
             Ok(())
         })(),
     };

@@ -598,16 +598,15 @@ fn find_key_line(text: &str, key_path: &str, message: &str) -> Option<usize> {
                 .trim_start_matches('"')
                 .trim_start_matches('\'');
             let t = t.strip_prefix(key.as_str()).map(str::trim_start);
-            if let Some(rest) = t {
-                if rest.starts_with('=')
+            if let Some(rest) = t
+                && (rest.starts_with('=')
                     || rest.starts_with(']')
                     || rest.starts_with('"')
                     || rest.starts_with('\'')
-                    || rest.starts_with('.')
+                    || rest.starts_with('.'))
                 {
                     return Some(i + 1);
                 }
-            }
             if line.trim_start().starts_with('[') && line.contains(&format!(".{key}]")) {
                 return Some(i + 1);
             }

@@ -245,8 +245,8 @@ pub fn new(repo: &mut Repo, env: &Env, opts: &NewOptions) -> Result<(NewReport, 
             }
         }
     }
-    if let Some(n) = opts.pr {
-        if let Some(i) = w
+    if let Some(n) = opts.pr
+        && let Some(i) = w
             .repo
             .docsets
             .iter()
@@ -259,7 +259,6 @@ pub fn new(repo: &mut Repo, env: &Env, opts: &NewOptions) -> Result<(NewReport, 
                 what: format!("PR #{n} lists {doc_id}"),
             });
         }
-    }
     // DocSets that list the superseded document show its new status.
     for path in w.sync_affected(&retouched)? {
         if !files.iter().any(|f| f.path == path) {
@@ -319,8 +318,8 @@ fn complete(
     if fm.get("created_at").and_then(|v| v.as_str()).is_none() {
         ops.push(Op::set("created_at", Val::str(&vars.today)));
     }
-    if let Some(n) = vars.issue {
-        if !doc
+    if let Some(n) = vars.issue
+        && !doc
             .fields
             .related_issues
             .iter()
@@ -328,9 +327,8 @@ fn complete(
         {
             ops.push(Op::append("related_issues", Val::Int(n as i64)));
         }
-    }
-    if let Some(n) = vars.pr {
-        if !doc
+    if let Some(n) = vars.pr
+        && !doc
             .fields
             .related_prs
             .iter()
@@ -338,12 +336,10 @@ fn complete(
         {
             ops.push(Op::append("related_prs", Val::Int(n as i64)));
         }
-    }
-    if let Some(old) = &vars.supersedes {
-        if !doc.fields.supersedes.iter().any(|s| &s.value == old) {
+    if let Some(old) = &vars.supersedes
+        && !doc.fields.supersedes.iter().any(|s| &s.value == old) {
             ops.push(Op::append("supersedes", Val::str(old)));
         }
-    }
     if ops.is_empty() {
         return Ok(text);
     }

@@ -398,12 +398,10 @@ fn issue_of(repo: &Repo, item: &Item, d: &mut Decision) -> Option<u64> {
         .docsets
         .iter()
         .find(|x| x.kind == Kind::Pr && x.number() == Some(pr))
-    {
-        if let Some(i) = ds.file.issue {
+        && let Some(i) = ds.file.issue {
             d.docset = Some(ds.path.clone());
             return Some(i.0);
         }
-    }
     let listing: Vec<u64> = repo
         .docsets
         .iter()
@@ -438,15 +436,14 @@ fn no_docset(repo: &Repo, issue: u64, path: &str, request: &Request, d: &mut Dec
     let config = &repo.config;
     let profile = &config.default_profile;
     let first = config.profiles.get(profile).and_then(|p| p.stages.first());
-    if let (Request::Enter(s), Some(first)) = (request, first) {
-        if s.eq_ignore_ascii_case(first) {
+    if let (Request::Enter(s), Some(first)) = (request, first)
+        && s.eq_ignore_ascii_case(first) {
             d.stage = Some(first.clone());
             d.notes.push(format!(
                 "issue #{issue} has no DocSet yet; `genie new TYPE TITLE --issue {issue}` creates {path} (profile `{profile}`, stage `{first}`)"
             ));
             return;
         }
-    }
     let start = first
         .map(|f| format!(", or start with `run:{f}`"))
         .unwrap_or_default();

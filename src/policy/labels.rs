@@ -342,8 +342,8 @@ fn build(config: &Config) -> Result<Vec<Label>, BuildError> {
                 ),
             ));
         }
-        if let Some(v) = &over.variable {
-            if !is_valid_variable(v) {
+        if let Some(v) = &over.variable
+            && !is_valid_variable(v) {
                 return Err(err(
                     Some("variable"),
                     format!(
@@ -351,7 +351,6 @@ fn build(config: &Config) -> Result<Vec<Label>, BuildError> {
                     ),
                 ));
             }
-        }
         let existing = labels.iter().position(|l| l.name == *name).or_else(|| {
             labels
                 .iter()

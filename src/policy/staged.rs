@@ -155,11 +155,10 @@ pub fn check(root: &Path, config: Config, git: &Git) -> Result<Outcome, StagedEr
             .as_ref()
             .and_then(|n| n.doc.fields.doc_id.as_ref())
             .map(|i| i.value.as_str());
-        if let Some(id) = &old.doc.fields.doc_id {
-            if new_id != Some(id.value.as_str()) {
+        if let Some(id) = &old.doc.fields.doc_id
+            && new_id != Some(id.value.as_str()) {
                 lost.insert(id.value.clone());
             }
-        }
         if let Some(new) = new.filter(|n| reapproval_needed(&old, n)) {
             let (line, col) = new
                 .doc
@@ -274,9 +273,9 @@ pub fn check(root: &Path, config: Config, git: &Git) -> Result<Outcome, StagedEr
         Some(InProgress::Merge) => notes.push("a merge is in progress: checking its result".into()),
         Some(InProgress::Rebase) => notes.push("a rebase is in progress".into()),
         _ => {
-            if head.commit.is_some() {
-                if let Some(branch) = git.branch() {
-                    if is_protected_in(&protected, &branch) {
+            if head.commit.is_some()
+                && let Some(branch) = git.branch()
+                    && is_protected_in(&protected, &branch) {
                         sink.emit(
                             rules::PROTECTED_BRANCH,
                             "HEAD",
@@ -285,8 +284,6 @@ pub fn check(root: &Path, config: Config, git: &Git) -> Result<Outcome, StagedEr
                             format!("committing straight onto the protected branch `{branch}`"),
                         );
                     }
-                }
-            }
         }
     }
 

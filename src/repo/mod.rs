@@ -329,12 +329,11 @@ pub fn parse_doc_with(
                         return doc;
                     }
                     let scan = markdown::scan(body, body_line);
-                    if doc.fields.title.is_none() {
-                        if let Some(t) = scan.title.clone() {
+                    if doc.fields.title.is_none()
+                        && let Some(t) = scan.title.clone() {
                             doc.fields.title = Some(t);
                             present.push("title");
                         }
-                    }
                     required_fields(path, &doc, &present, ctx, sink);
                     doc.anchors = scan.anchors;
                     doc.links = scan.links;

@@ -430,8 +430,8 @@ fn run_with_ids(
         let Some(id) = c.doc_id.clone() else { continue };
         c.dependents = dependents(repo, &named_by, &id);
         c.supersede_chain = supersede_chain(&trace, &id);
-        if let Some(newer) = c.supersede_chain.last().filter(|n| **n != id) {
-            if c.change != ChangeKind::Deleted {
+        if let Some(newer) = c.supersede_chain.last().filter(|n| **n != id)
+            && c.change != ChangeKind::Deleted {
                 notes.push(Note {
                     path: Some(c.path.clone()),
                     message: format!(
@@ -439,7 +439,6 @@ fn run_with_ids(
                     ),
                 });
             }
-        }
         if c.change == ChangeKind::Deleted && !c.dependents.is_empty() {
             notes.push(Note {
                 path: Some(c.path.clone()),

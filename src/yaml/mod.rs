@@ -214,11 +214,10 @@ enum Frame {
 /// Parse a YAML text holding one document. `line_offset` is added to every line
 /// (front-matter starts below the opening `---`).
 pub fn parse(text: &str, line_offset: u32) -> Result<Parsed, Error> {
-    if let Some(parsed) = fast::parse(text, line_offset) {
-        if parsed.root.as_ref().is_none_or(|r| r.count() <= MAX_NODES) {
+    if let Some(parsed) = fast::parse(text, line_offset)
+        && parsed.root.as_ref().is_none_or(|r| r.count() <= MAX_NODES) {
             return Ok(parsed);
         }
-    }
     parse_full(text, line_offset)
 }
 
@@ -410,23 +409,19 @@ pub fn resolve_plain(s: &str) -> Value {
         if let Ok(i) = s.parse::<i64>() {
             return Value::Int(i);
         }
-        if let Some(hex) = s.strip_prefix("0x") {
-            if let Ok(i) = i64::from_str_radix(hex, 16) {
+        if let Some(hex) = s.strip_prefix("0x")
+            && let Ok(i) = i64::from_str_radix(hex, 16) {
                 return Value::Int(i);
             }
-        }
-        if let Some(oct) = s.strip_prefix("0o") {
-            if let Ok(i) = i64::from_str_radix(oct, 8) {
+        if let Some(oct) = s.strip_prefix("0o")
+            && let Ok(i) = i64::from_str_radix(oct, 8) {
                 return Value::Int(i);
             }
-        }
         if s.bytes()
             .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'-' | b'+'))
-        {
-            if let Ok(f) = s.parse::<f64>() {
+            && let Ok(f) = s.parse::<f64>() {
                 return Value::Float(f);
             }
-        }
     }
     Value::Str(s.to_string())
 }
