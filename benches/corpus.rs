@@ -1278,10 +1278,11 @@ fn body(p: &Plan, plans: &[Plan], target: usize, rng: &mut Rng) -> String {
     let _ = writeln!(out, "# {}\n", p.title);
     let mut extra = Vec::new();
     if let Some(&n) = p.issues.first()
-        && rng.percent(30) {
-            let ds = format!("docs/_docset/issues/issue-{n}.yaml");
-            extra.push(format!("[issue #{n}]({})", relative(&p.path, &ds)));
-        }
+        && rng.percent(30)
+    {
+        let ds = format!("docs/_docset/issues/issue-{n}.yaml");
+        extra.push(format!("[issue #{n}]({})", relative(&p.path, &ds)));
+    }
     paragraph(&mut out, rng, extra);
     let total = plans.len();
     let sections = p.sections.len() - 1;

@@ -294,12 +294,13 @@ impl Cache {
     pub fn open(root: &Path, config: &Config) -> Cache {
         let mut cache = Cache::empty(root, config);
         if let Ok(bytes) = std::fs::read(cache.dir.join(FILE))
-            && let Some((generation, records, total)) = index_file(&bytes, cache.key) {
-                cache.generation = generation;
-                cache.records = records;
-                cache.total = total;
-                cache.meta = bytes;
-            }
+            && let Some((generation, records, total)) = index_file(&bytes, cache.key)
+        {
+            cache.generation = generation;
+            cache.records = records;
+            cache.total = total;
+            cache.meta = bytes;
+        }
         cache
     }
 

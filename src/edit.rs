@@ -793,36 +793,37 @@ fn set_entry(
 ) -> Result<(std::ops::Range<usize>, String), EditError> {
     let sh = shape(t, lines, e)?;
     if let Val::Block(items) = value
-        && !items.is_empty() {
-            let seq_indent = match &sh {
-                Shape::Block { first, last } => (*first..=*last)
-                    .map(|j| &t[lines[j].start..lines[j].end])
-                    .find(|s| s.trim_start_matches(' ').starts_with('-'))
-                    .map(indent_of)
-                    .unwrap_or(indent + 2),
-                _ => indent + 2,
-            };
-            let block: Vec<String> = items
-                .iter()
-                .map(|i| format!("{}- {}", " ".repeat(seq_indent), i.render()))
-                .collect();
-            let block = block.join(eol);
-            let key_end = lines[e.line].end;
-            return Ok(match sh {
-                Shape::Empty => (key_end..key_end, format!("{eol}{block}")),
-                Shape::Block { last, .. } => (key_end..lines[last].end, format!("{eol}{block}")),
-                Shape::Inline { end, .. } => {
-                    let after = t[end..key_end].trim();
-                    let comment = if after.starts_with('#') {
-                        format!(" {after}")
-                    } else {
-                        String::new()
-                    };
-                    (e.after_colon..key_end, format!("{comment}{eol}{block}"))
-                }
-                Shape::InlineMulti { end, .. } => (e.after_colon..end, format!("{eol}{block}")),
-            });
-        }
+        && !items.is_empty()
+    {
+        let seq_indent = match &sh {
+            Shape::Block { first, last } => (*first..=*last)
+                .map(|j| &t[lines[j].start..lines[j].end])
+                .find(|s| s.trim_start_matches(' ').starts_with('-'))
+                .map(indent_of)
+                .unwrap_or(indent + 2),
+            _ => indent + 2,
+        };
+        let block: Vec<String> = items
+            .iter()
+            .map(|i| format!("{}- {}", " ".repeat(seq_indent), i.render()))
+            .collect();
+        let block = block.join(eol);
+        let key_end = lines[e.line].end;
+        return Ok(match sh {
+            Shape::Empty => (key_end..key_end, format!("{eol}{block}")),
+            Shape::Block { last, .. } => (key_end..lines[last].end, format!("{eol}{block}")),
+            Shape::Inline { end, .. } => {
+                let after = t[end..key_end].trim();
+                let comment = if after.starts_with('#') {
+                    format!(" {after}")
+                } else {
+                    String::new()
+                };
+                (e.after_colon..key_end, format!("{comment}{eol}{block}"))
+            }
+            Shape::InlineMulti { end, .. } => (e.after_colon..end, format!("{eol}{block}")),
+        });
+    }
     Ok(match sh {
         Shape::Inline { start, end } => (start..end, value.render_styled(style_of(t, start))),
         Shape::InlineMulti { end, .. } => (e.after_colon..end, format!(" {}", value.render())),

@@ -94,24 +94,27 @@ pub fn scan(body: &str, first_line: u32) -> Scan {
             continue;
         }
         if let Some(text) = prev_paragraph
-            && indent < 4 && is_setext_underline(rest) {
-                let level = if rest.starts_with('=') { 1 } else { 2 };
-                add_heading(&mut out, &mut slugs, level, text.trim());
-                prev_paragraph = None;
-                continue;
-            }
+            && indent < 4
+            && is_setext_underline(rest)
+        {
+            let level = if rest.starts_with('=') { 1 } else { 2 };
+            add_heading(&mut out, &mut slugs, level, text.trim());
+            prev_paragraph = None;
+            continue;
+        }
         if is_list_item(rest) {
             in_list = true;
         } else if indent == 0 && was_blank {
             in_list = false;
         }
         if rest.starts_with('[')
-            && let Some(dest) = reference_definition(rest) {
-                let col = line.len() - rest.len();
-                push_link(&mut out.links, dest, line_no, line, col);
-                prev_paragraph = None;
-                continue;
-            }
+            && let Some(dest) = reference_definition(rest)
+        {
+            let col = line.len() - rest.len();
+            push_link(&mut out.links, dest, line_no, line, col);
+            prev_paragraph = None;
+            continue;
+        }
         let start = line.len() - rest.len();
         // An HTML comment hides what it contains, possibly over several lines.
         let has_tag = memchr::memchr(b'<', rest.as_bytes()).is_some();
@@ -176,12 +179,13 @@ fn add_heading(out: &mut Scan, slugs: &mut SlugCounter, level: usize, text: &str
 fn split_custom_id(text: &str) -> (&str, Option<&str>) {
     let t = text.trim_end();
     if let Some(stripped) = t.strip_suffix('}')
-        && let Some(pos) = stripped.rfind("{#") {
-            let id = &stripped[pos + 2..];
-            if !id.is_empty() && !id.contains(char::is_whitespace) {
-                return (t[..pos].trim_end(), Some(id));
-            }
+        && let Some(pos) = stripped.rfind("{#")
+    {
+        let id = &stripped[pos + 2..];
+        if !id.is_empty() && !id.contains(char::is_whitespace) {
+            return (t[..pos].trim_end(), Some(id));
         }
+    }
     (text, None)
 }
 

@@ -278,9 +278,10 @@ pub fn render(template: &Template, vars: &Vars) -> Result<String, RenderError> {
 fn describe(e: &minijinja::Error) -> String {
     let mut msg = e.to_string();
     if let Some(line) = e.line()
-        && !msg.contains("line") {
-            msg = format!("line {line}: {msg}");
-        }
+        && !msg.contains("line")
+    {
+        msg = format!("line {line}: {msg}");
+    }
     msg
 }
 

@@ -536,15 +536,16 @@ fn release(
     }
     if let Some(commit) = value.get("commit").filter(|n| !is_placeholder(n))
         && let Some(c) = commit.scalar_text()
-            && (c.len() < 7 || c.len() > 64 || !c.bytes().all(|b| b.is_ascii_hexdigit())) {
-                sink.emit(
-                    rules::INVALID_FIELD,
-                    path,
-                    commit.line,
-                    commit.col,
-                    format!("`release.commit` `{c}` is not a commit id (7 to 64 hex digits)"),
-                );
-            }
+        && (c.len() < 7 || c.len() > 64 || !c.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        sink.emit(
+            rules::INVALID_FIELD,
+            path,
+            commit.line,
+            commit.col,
+            format!("`release.commit` `{c}` is not a commit id (7 to 64 hex digits)"),
+        );
+    }
     value.get("version").and_then(Node::scalar_text)
 }
 

@@ -206,18 +206,19 @@ fn check_doc(
             }
         };
         if let Some(anchors) = anchors
-            && !anchors.contains(&anchor) {
-                sink.emit(
-                    rules::BROKEN_ANCHOR,
-                    &doc.path,
-                    link.line,
-                    link.col,
-                    format!(
-                        "link `{dest}`: `{target}` has no heading `#{anchor}`{}",
-                        did_you_mean(&anchor, anchors)
-                    ),
-                );
-            }
+            && !anchors.contains(&anchor)
+        {
+            sink.emit(
+                rules::BROKEN_ANCHOR,
+                &doc.path,
+                link.line,
+                link.col,
+                format!(
+                    "link `{dest}`: `{target}` has no heading `#{anchor}`{}",
+                    did_you_mean(&anchor, anchors)
+                ),
+            );
+        }
     }
 }
 

@@ -52,9 +52,10 @@ pub fn exec(g: &Global, args: Args) -> ExitCode {
         Err(e) => return authoring::op_fail(e, g),
     };
     if !args.dry_run
-        && let Err(e) = plan.apply(&root) {
-            return authoring::op_fail(e, g);
-        }
+        && let Err(e) = plan.apply(&root)
+    {
+        return authoring::op_fail(e, g);
+    }
     let r = match args.format {
         Format::Json => {
             authoring::print_json(&authoring::json_with_changes(&report, &plan, args.dry_run))

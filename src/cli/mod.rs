@@ -11,12 +11,16 @@ mod approve;
 mod authoring;
 pub mod check;
 mod config;
+mod context;
 mod docset;
+mod export;
 mod external;
 mod gate;
 mod graph;
+mod handoff;
 mod hook;
 mod impact;
+mod index;
 mod init;
 mod labels;
 mod lint;
@@ -25,6 +29,8 @@ mod matrix;
 mod new;
 mod policy;
 mod rules;
+mod run;
+mod search;
 mod stage;
 mod templates;
 mod toc;
@@ -114,6 +120,19 @@ enum Command {
     Lint(LintCommand),
     /// In GitHub Actions: is the stage a label event asks for allowed?
     Gate(gate::Args),
+    /// Build or update the search index in .genie/index
+    Index(index::Args),
+    /// Search the documents: ranked sections with a highlighted snippet
+    Search(search::Args),
+    /// Assemble prompt-ready context for a task within a token budget
+    Context(context::Args),
+    /// Every search chunk as one JSON object a line, for an external search cluster
+    Export(export::Args),
+    /// Run tasks of agents in parallel git worktrees; `run clean`, `run export`
+    Run(run::Args),
+    /// Handoff packages a task leaves for a reviewer
+    #[command(subcommand)]
+    Handoff(handoff::Command),
     #[command(external_subcommand)]
     External(Vec<OsString>),
 }
@@ -240,6 +259,12 @@ pub fn main() -> ExitCode {
         Command::Labels(args) => labels::exec(&global, args),
         Command::Lint(LintCommand::Workflows(args)) => lint::exec(&global, args),
         Command::Gate(args) => gate::exec(&global, args),
+        Command::Index(args) => index::exec(&global, args),
+        Command::Search(args) => search::exec(&global, args),
+        Command::Context(args) => context::exec(&global, args),
+        Command::Export(args) => export::exec(&global, args),
+        Command::Run(args) => run::exec(&global, args),
+        Command::Handoff(cmd) => handoff::exec(&global, cmd),
         Command::External(args) => external::exec(&global, args),
     }
 }

@@ -88,9 +88,10 @@ pub fn exec(g: &Global, args: Args) -> ExitCode {
                 )?;
             }
             if let Some(a) = &report.against
-                && !g.quiet {
-                    writeln!(out, "(ids in {a} counted too)")?;
-                }
+                && !g.quiet
+            {
+                writeln!(out, "(ids in {a} counted too)")?;
+            }
             Ok(())
         })(),
     };

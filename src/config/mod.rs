@@ -48,6 +48,8 @@ pub struct Config {
     pub trace: TraceConfig,
     /// Policy enforced by the git hooks and `genie policy check`.
     pub policy: PolicyConfig,
+    /// `genie handoff check`: what the handoff package a task leaves for its reviewer must hold.
+    pub handoff: HandoffConfig,
     /// Labels beyond the built-in catalog, or built-in labels changed: `[labels."run:dev"]`.
     #[serde(default)]
     pub labels: BTreeMap<String, LabelConfig>,
@@ -73,6 +75,133 @@ pub struct PolicyConfig {
     pub secrets_exclude: Vec<String>,
     /// Staged files larger than this many bytes are not scanned for secrets (with a note).
     pub max_scan_bytes: u64,
+}
+
+/// `[handoff]`: the package `genie handoff check` scores.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HandoffConfig {
+    /// Folder of the package, relative to the repository root (`genie handoff check` without DIR).
+    pub dir: String,
+    /// Files the package must hold, relative to its folder; each must be present and not blank.
+    pub files: Vec<String>,
+    /// The file (one of `files`) whose sections are checked.
+    pub handoff: String,
+    /// The test plan (one of `files`): it must list at least one item or table row; `""` checks none.
+    pub test_plan: String,
+    /// Lowest passing score, 0 to 100.
+    #[schemars(range(max = 100))]
+    pub min_score: u32,
+    /// Sections of the handoff file, found by heading: `name` or an alias, compared case-insensitively.
+    pub sections: Vec<HandoffSectionConfig>,
+}
+
+/// One section of the handoff file.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HandoffSectionConfig {
+    /// The section's name, also a heading that counts.
+    pub name: String,
+    /// Other headings that count (any language).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// `false`: checked when present, not required.
+    #[serde(default = "yes")]
+    pub required: bool,
+    /// Whether "none" (or "n/a", "нет") alone fills the section.
+    #[serde(default)]
+    pub none_ok: bool,
+    /// What else is checked in the section.
+    #[serde(default)]
+    pub role: HandoffRole,
+}
+
+/// What `genie handoff check` reads a section for, beyond being filled.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum HandoffRole {
+    /// Filled, nothing more.
+    #[default]
+    Text,
+    /// Each decision carries its reason.
+    Decisions,
+    /// Backticked or linked paths exist in the repository.
+    Artifacts,
+    /// Commands it names (`make test`, `npm run lint`, …) exist in the repository.
+    Commands,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl HandoffConfig {
+    /// Problems with the section, as messages (for [`Config`] validation).
+    fn problems(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        let relative = |p: &str| {
+            !p.is_empty()
+                && !p.starts_with('/')
+                && !p.contains('\\')
+                && !p.split('/').any(|c| c == "..")
+        };
+        if !relative(&self.dir) {
+            out.push((
+                "dir",
+                format!(
+                    "handoff.dir `{}` must be a repository-relative folder, written with `/` (`.` for the root)",
+                    self.dir
+                ),
+            ));
+        }
+        for f in &self.files {
+            if !relative(f) || f.ends_with('/') {
+                out.push((
+                    "files",
+                    format!("handoff.files: `{f}` must be a file path relative to handoff.dir"),
+                ));
+            }
+        }
+        if !self.files.contains(&self.handoff) {
+            out.push((
+                "handoff",
+                format!(
+                    "handoff.handoff `{}` is not one of handoff.files",
+                    self.handoff
+                ),
+            ));
+        }
+        if !self.test_plan.is_empty() && !self.files.contains(&self.test_plan) {
+            out.push((
+                "test_plan",
+                format!(
+                    "handoff.test_plan `{}` is not one of handoff.files",
+                    self.test_plan
+                ),
+            ));
+        }
+        if self.min_score > 100 {
+            out.push((
+                "min_score",
+                format!("handoff.min_score {} is above 100", self.min_score),
+            ));
+        }
+        let mut names = std::collections::BTreeSet::new();
+        for s in &self.sections {
+            if s.name.trim().is_empty() {
+                out.push((
+                    "sections",
+                    "handoff.sections: a section has no name".to_string(),
+                ));
+            } else if !names.insert(s.name.to_lowercase()) {
+                out.push((
+                    "sections",
+                    format!("handoff.sections: `{}` is listed twice", s.name),
+                ));
+            }
+        }
+        out
+    }
 }
 
 /// A label of the process: added to the built-in catalog, or changing a built-in one.
@@ -439,6 +568,9 @@ impl Config {
             }
         }
         self.validate_trace(text, path)?;
+        if let Some((key, message)) = self.handoff.problems().into_iter().next() {
+            return Err(err(key, message));
+        }
         if self.docs.id_width == 0 || self.docs.id_width > 9 {
             return Err(err(
                 "id_width",
@@ -604,9 +736,9 @@ fn find_key_line(text: &str, key_path: &str, message: &str) -> Option<usize> {
                     || rest.starts_with('"')
                     || rest.starts_with('\'')
                     || rest.starts_with('.'))
-                {
-                    return Some(i + 1);
-                }
+            {
+                return Some(i + 1);
+            }
             if line.trim_start().starts_with('[') && line.contains(&format!(".{key}]")) {
                 return Some(i + 1);
             }

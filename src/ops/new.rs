@@ -251,14 +251,14 @@ pub fn new(repo: &mut Repo, env: &Env, opts: &NewOptions) -> Result<(NewReport, 
             .docsets
             .iter()
             .position(|d| d.kind == Kind::Pr && d.number() == Some(n))
-        {
-            w.sync_docset(i)?;
-            files.push(Written {
-                path: w.repo.docsets[i].path.clone(),
-                action: super::Action::Update,
-                what: format!("PR #{n} lists {doc_id}"),
-            });
-        }
+    {
+        w.sync_docset(i)?;
+        files.push(Written {
+            path: w.repo.docsets[i].path.clone(),
+            action: super::Action::Update,
+            what: format!("PR #{n} lists {doc_id}"),
+        });
+    }
     // DocSets that list the superseded document show its new status.
     for path in w.sync_affected(&retouched)? {
         if !files.iter().any(|f| f.path == path) {
@@ -324,22 +324,23 @@ fn complete(
             .related_issues
             .iter()
             .any(|r| r.value.number == n && r.value.repo.is_none())
-        {
-            ops.push(Op::append("related_issues", Val::Int(n as i64)));
-        }
+    {
+        ops.push(Op::append("related_issues", Val::Int(n as i64)));
+    }
     if let Some(n) = vars.pr
         && !doc
             .fields
             .related_prs
             .iter()
             .any(|r| r.value.number == n && r.value.repo.is_none())
-        {
-            ops.push(Op::append("related_prs", Val::Int(n as i64)));
-        }
+    {
+        ops.push(Op::append("related_prs", Val::Int(n as i64)));
+    }
     if let Some(old) = &vars.supersedes
-        && !doc.fields.supersedes.iter().any(|s| &s.value == old) {
-            ops.push(Op::append("supersedes", Val::str(old)));
-        }
+        && !doc.fields.supersedes.iter().any(|s| &s.value == old)
+    {
+        ops.push(Op::append("supersedes", Val::str(old)));
+    }
     if ops.is_empty() {
         return Ok(text);
     }

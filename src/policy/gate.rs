@@ -398,10 +398,11 @@ fn issue_of(repo: &Repo, item: &Item, d: &mut Decision) -> Option<u64> {
         .docsets
         .iter()
         .find(|x| x.kind == Kind::Pr && x.number() == Some(pr))
-        && let Some(i) = ds.file.issue {
-            d.docset = Some(ds.path.clone());
-            return Some(i.0);
-        }
+        && let Some(i) = ds.file.issue
+    {
+        d.docset = Some(ds.path.clone());
+        return Some(i.0);
+    }
     let listing: Vec<u64> = repo
         .docsets
         .iter()
@@ -437,13 +438,14 @@ fn no_docset(repo: &Repo, issue: u64, path: &str, request: &Request, d: &mut Dec
     let profile = &config.default_profile;
     let first = config.profiles.get(profile).and_then(|p| p.stages.first());
     if let (Request::Enter(s), Some(first)) = (request, first)
-        && s.eq_ignore_ascii_case(first) {
-            d.stage = Some(first.clone());
-            d.notes.push(format!(
+        && s.eq_ignore_ascii_case(first)
+    {
+        d.stage = Some(first.clone());
+        d.notes.push(format!(
                 "issue #{issue} has no DocSet yet; `genie new TYPE TITLE --issue {issue}` creates {path} (profile `{profile}`, stage `{first}`)"
             ));
-            return;
-        }
+        return;
+    }
     let start = first
         .map(|f| format!(", or start with `run:{f}`"))
         .unwrap_or_default();

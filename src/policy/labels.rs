@@ -343,14 +343,15 @@ fn build(config: &Config) -> Result<Vec<Label>, BuildError> {
             ));
         }
         if let Some(v) = &over.variable
-            && !is_valid_variable(v) {
-                return Err(err(
-                    Some("variable"),
-                    format!(
-                        "[labels.\"{name}\"]: variable `{v}` must be upper-case letters, digits and `_`, starting with a letter"
-                    ),
-                ));
-            }
+            && !is_valid_variable(v)
+        {
+            return Err(err(
+                Some("variable"),
+                format!(
+                    "[labels.\"{name}\"]: variable `{v}` must be upper-case letters, digits and `_`, starting with a letter"
+                ),
+            ));
+        }
         let existing = labels.iter().position(|l| l.name == *name).or_else(|| {
             labels
                 .iter()

@@ -156,9 +156,10 @@ pub fn check(root: &Path, config: Config, git: &Git) -> Result<Outcome, StagedEr
             .and_then(|n| n.doc.fields.doc_id.as_ref())
             .map(|i| i.value.as_str());
         if let Some(id) = &old.doc.fields.doc_id
-            && new_id != Some(id.value.as_str()) {
-                lost.insert(id.value.clone());
-            }
+            && new_id != Some(id.value.as_str())
+        {
+            lost.insert(id.value.clone());
+        }
         if let Some(new) = new.filter(|n| reapproval_needed(&old, n)) {
             let (line, col) = new
                 .doc
@@ -275,15 +276,16 @@ pub fn check(root: &Path, config: Config, git: &Git) -> Result<Outcome, StagedEr
         _ => {
             if head.commit.is_some()
                 && let Some(branch) = git.branch()
-                    && is_protected_in(&protected, &branch) {
-                        sink.emit(
-                            rules::PROTECTED_BRANCH,
-                            "HEAD",
-                            1,
-                            1,
-                            format!("committing straight onto the protected branch `{branch}`"),
-                        );
-                    }
+                && is_protected_in(&protected, &branch)
+            {
+                sink.emit(
+                    rules::PROTECTED_BRANCH,
+                    "HEAD",
+                    1,
+                    1,
+                    format!("committing straight onto the protected branch `{branch}`"),
+                );
+            }
         }
     }
 

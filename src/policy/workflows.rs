@@ -428,10 +428,9 @@ fn scan(text: &[char], is_if: bool, labels: &[Label]) -> Vec<Hit> {
     let mut hits = Vec::new();
     let spans = expression_spans(text);
     if spans.is_empty() {
-        if is_if
-            && let Some(e) = parse_expression(text, 0, text.len()) {
-                visit(&e, labels, &mut hits);
-            }
+        if is_if && let Some(e) = parse_expression(text, 0, text.len()) {
+            visit(&e, labels, &mut hits);
+        }
         return hits;
     }
     for &(open, start, end) in &spans {
@@ -972,9 +971,10 @@ fn visit(e: &Expr, labels: &[Label], hits: &mut Vec<Hit>) {
             if matches!(*op, "==" | "!=") {
                 for (a, b) in [(lhs, rhs), (rhs, lhs)] {
                     if let (Some(_), Expr::Str { value, at }) = (label_ref(a), b.as_ref())
-                        && !value.is_empty() {
-                            hits.push(literal_hit(value, *at, labels, "label name compared with"));
-                        }
+                        && !value.is_empty()
+                    {
+                        hits.push(literal_hit(value, *at, labels, "label name compared with"));
+                    }
                 }
             }
             visit(lhs, labels, hits);
@@ -1032,17 +1032,18 @@ fn contains(haystack: &Expr, needle: &Expr, labels: &[Label], hits: &mut Vec<Hit
             _ => (None, false),
         };
         if let Some((value, at)) = lit
-            && !value.trim().is_empty() {
-                hits.push(Hit {
-                    kind: Kind::Literal,
-                    at,
-                    message: format!(
-                        "label name looked up in the string literal {}",
-                        literal(value)
-                    ),
-                    help: Some(list_help(value, json, labels)),
-                });
-            }
+            && !value.trim().is_empty()
+        {
+            hits.push(Hit {
+                kind: Kind::Literal,
+                at,
+                message: format!(
+                    "label name looked up in the string literal {}",
+                    literal(value)
+                ),
+                help: Some(list_help(value, json, labels)),
+            });
+        }
     }
 }
 

@@ -408,9 +408,10 @@ impl Git {
                 }
                 let git_path = format!("{prefix}{rel}");
                 if let Some(entry) = index.entry_by_path(git_path.as_bytes().as_bstr())
-                    && stat_matches(&entry.stat, &meta, stamp) {
-                        return Ok(Some((rel.to_string(), entry.id)));
-                    }
+                    && stat_matches(&entry.stat, &meta, stamp)
+                {
+                    return Ok(Some((rel.to_string(), entry.id)));
+                }
                 let bytes = std::fs::read(&abs)
                     .map_err(|e| GitError::other(&format!("cannot read {rel}"), e))?;
                 let id = gix::objs::compute_hash(kind, gix::objs::Kind::Blob, &bytes)
@@ -487,13 +488,14 @@ impl Git {
             // Rename: the file appears here, no parent has it at this path.
             let mut parent_path = here.clone();
             let mut renamed_from = None;
-            if blob.is_some() && parent_blobs.iter().all(Option::is_none)
+            if blob.is_some()
+                && parent_blobs.iter().all(Option::is_none)
                 && let Some((old_path, old_blob)) =
                     self.renamed_from(parents[0], id, &here, same_file)?
-                {
-                    parent_path = old_path.clone();
-                    renamed_from = Some((old_path, old_blob));
-                }
+            {
+                parent_path = old_path.clone();
+                renamed_from = Some((old_path, old_blob));
+            }
             for p in &parents {
                 path_in.entry(*p).or_insert_with(|| parent_path.clone());
             }
@@ -655,13 +657,14 @@ impl Git {
             };
             let stage = entry.flags.stage();
             if stage != Stage::Unconflicted
-                && let Some(last) = out.last_mut().filter(|l| l.path == rel) {
-                    last.conflicted = true;
-                    if stage == Stage::Ours {
-                        last.id = entry.id;
-                    }
-                    continue;
+                && let Some(last) = out.last_mut().filter(|l| l.path == rel)
+            {
+                last.conflicted = true;
+                if stage == Stage::Ours {
+                    last.id = entry.id;
                 }
+                continue;
+            }
             out.push(IndexFile {
                 path: rel,
                 id: entry.id,
@@ -839,9 +842,11 @@ impl Git {
         out: &mut Vec<(Vec<u8>, Option<ObjectId>, Option<ObjectId>)>,
     ) -> Result<(), GitError> {
         if let (Some(t), Some(c)) = (tree, cache)
-            && c.num_entries.is_some() && c.id == t {
-                return Ok(());
-            }
+            && c.num_entries.is_some()
+            && c.id == t
+        {
+            return Ok(());
+        }
         let entries = index.entries();
         // The index's files here, and its folders with their entries.
         let mut files: HashMap<&[u8], (ObjectId, bool)> = HashMap::new();

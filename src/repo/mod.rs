@@ -206,6 +206,22 @@ fn walk_docs(root: &Path, canonical_root: &Path, ctx: &Context) -> Vec<Found> {
     files
 }
 
+/// Every readable document file under the roots (what [`Repo::load`] would read),
+/// as (repository-relative path, absolute path), sorted by path. Files with a
+/// problem of their own (a symlink out of the repository, a non-UTF-8 name) are
+/// left out: `genie check` reports them.
+pub fn doc_files(root: &Path, ctx: &Context) -> Result<Vec<(String, PathBuf)>, LoadError> {
+    let canonical_root = std::fs::canonicalize(root).map_err(|e| LoadError::Io {
+        path: root.display().to_string(),
+        message: format!("cannot open the repository root: {e}"),
+    })?;
+    Ok(walk_docs(root, &canonical_root, ctx)
+        .into_iter()
+        .filter(|f| f.problem.is_none())
+        .map(|f| (f.rel, f.abs))
+        .collect())
+}
+
 /// Read one document and run the single-file rules on it. `None` when the file
 /// could not be read at all.
 fn read_doc(f: &Found, ctx: &Context, opts: LoadOptions, sink: &mut Sink) -> Option<Doc> {
@@ -330,10 +346,11 @@ pub fn parse_doc_with(
                     }
                     let scan = markdown::scan(body, body_line);
                     if doc.fields.title.is_none()
-                        && let Some(t) = scan.title.clone() {
-                            doc.fields.title = Some(t);
-                            present.push("title");
-                        }
+                        && let Some(t) = scan.title.clone()
+                    {
+                        doc.fields.title = Some(t);
+                        present.push("title");
+                    }
                     required_fields(path, &doc, &present, ctx, sink);
                     doc.anchors = scan.anchors;
                     doc.links = scan.links;
@@ -435,6 +452,13 @@ fn docset_files(root: &Path, config: &Config) -> Vec<(PathBuf, Kind)> {
     }
     files.sort();
     files
+}
+
+/// Only the DocSets of the repository (what `genie context` needs to know of an
+/// issue), without reading any document.
+pub fn load_docsets(root: &Path, config: &Config) -> Result<Vec<DocSet>, LoadError> {
+    let ctx = Context::new(config)?;
+    Ok(read_docsets(root, config, &ctx.levels).0)
 }
 
 fn read_docsets(

@@ -431,14 +431,15 @@ fn run_with_ids(
         c.dependents = dependents(repo, &named_by, &id);
         c.supersede_chain = supersede_chain(&trace, &id);
         if let Some(newer) = c.supersede_chain.last().filter(|n| **n != id)
-            && c.change != ChangeKind::Deleted {
-                notes.push(Note {
+            && c.change != ChangeKind::Deleted
+        {
+            notes.push(Note {
                     path: Some(c.path.clone()),
                     message: format!(
                         "{id} is superseded by {newer}: a change here does not change the current decision"
                     ),
                 });
-            }
+        }
         if c.change == ChangeKind::Deleted && !c.dependents.is_empty() {
             notes.push(Note {
                 path: Some(c.path.clone()),

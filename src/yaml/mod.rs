@@ -215,9 +215,10 @@ enum Frame {
 /// (front-matter starts below the opening `---`).
 pub fn parse(text: &str, line_offset: u32) -> Result<Parsed, Error> {
     if let Some(parsed) = fast::parse(text, line_offset)
-        && parsed.root.as_ref().is_none_or(|r| r.count() <= MAX_NODES) {
-            return Ok(parsed);
-        }
+        && parsed.root.as_ref().is_none_or(|r| r.count() <= MAX_NODES)
+    {
+        return Ok(parsed);
+    }
     parse_full(text, line_offset)
 }
 
@@ -410,18 +411,21 @@ pub fn resolve_plain(s: &str) -> Value {
             return Value::Int(i);
         }
         if let Some(hex) = s.strip_prefix("0x")
-            && let Ok(i) = i64::from_str_radix(hex, 16) {
-                return Value::Int(i);
-            }
+            && let Ok(i) = i64::from_str_radix(hex, 16)
+        {
+            return Value::Int(i);
+        }
         if let Some(oct) = s.strip_prefix("0o")
-            && let Ok(i) = i64::from_str_radix(oct, 8) {
-                return Value::Int(i);
-            }
+            && let Ok(i) = i64::from_str_radix(oct, 8)
+        {
+            return Value::Int(i);
+        }
         if s.bytes()
             .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'-' | b'+'))
-            && let Ok(f) = s.parse::<f64>() {
-                return Value::Float(f);
-            }
+            && let Ok(f) = s.parse::<f64>()
+        {
+            return Value::Float(f);
+        }
     }
     Value::Str(s.to_string())
 }
