@@ -55,9 +55,7 @@ pub fn exec(g: &Global, args: Args) -> ExitCode {
                 Ok(Err(e)) => return fail(e, g.color),
                 Err(e) => return fail(e, g.color),
             };
-            if let Err(e) =
-                genie::trace::generated::write_atomic(path, &String::from_utf8_lossy(&buf))
-            {
+            if let Err(e) = genie::trace::generated::write_atomic(path, &buf) {
                 return fail(format!("cannot write {}: {e}", path.display()), g.color);
             }
             if !g.quiet {

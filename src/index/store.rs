@@ -1,9 +1,12 @@
 //! The index on disk: its schema, opening it, and bringing it up to date.
 //!
-//! Each committed index carries its state in the commit payload: the schema
-//! version and, for every indexed file, the key of the content that was indexed
-//! (its git blob id; outside a git checkout, the blob id computed from the
-//! content). An update compares those keys with the files as they are now and
+//! Each commit records its state in the commit payload: the schema version, the
+//! configuration's fingerprint and the name of the state file that holds, for
+//! every indexed file, the key of the content that was indexed (its git blob id;
+//! outside a git checkout, the blob id computed from the content). The state
+//! file is named by the hash of its content and written before the commit, so a
+//! commit always names a complete state; keeping the file list out of
+//! `meta.json` keeps opening the index for a search cheap. An update compares those keys with the files as they are now and
 //! re-indexes only what changed, in one commit. A killed update leaves the last
 //! commit, which is a complete index. Writers take an OS lock on
 //! `.genie/index.lock` (released by the OS when a process dies); a second writer
@@ -115,15 +118,47 @@ pub(crate) fn schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
-/// What the last commit indexed.
+/// The commit payload.
 #[derive(Debug, Default, Serialize, Deserialize)]
-struct State {
+struct Payload {
     schema: u32,
     /// Fingerprint of the configuration (statuses and types change indexed fields).
-    #[serde(default)]
     config: String,
-    /// Path → content key.
+    /// The state file, in the index folder.
+    state: String,
+    files: usize,
+}
+
+/// What the last commit indexed: path → content key.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct State {
     files: BTreeMap<String, String>,
+}
+
+impl State {
+    /// Write the state beside the index under a name made from its content.
+    fn write(&self, dir: &Path) -> Result<String, IndexError> {
+        let text = serde_json::to_string(self).map_err(|e| err("index state", e))?;
+        let mut h = crate::cache::Fnv::new();
+        h.write(text.as_bytes());
+        let name = format!("state-{:016x}.json", h.finish());
+        crate::trace::generated::write_atomic(&dir.join(&name), &text)
+            .map_err(|e| err("cannot write the index state", e))?;
+        Ok(name)
+    }
+}
+
+/// Remove the state files no commit names any more.
+fn remove_old_states(dir: &Path, keep: &str) {
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with("state-") && name.ends_with(".json") && name != keep {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
 }
 
 /// How to update.
@@ -216,22 +251,25 @@ fn open_dir(dir: &Path, config: &Config) -> Result<(Index, State), IndexError> {
     let metas = index
         .load_metas()
         .map_err(|e| err("cannot read the index", e))?;
-    let state: State = match metas.payload.as_deref() {
+    let payload: Payload = match metas.payload.as_deref() {
         Some(p) => serde_json::from_str(p).map_err(|e| err("unreadable index state", e))?,
         None => return Err(IndexError::new("the index has no state")),
     };
-    if state.schema != SCHEMA_VERSION {
+    if payload.schema != SCHEMA_VERSION {
         return Err(IndexError::new(format!(
             "the index has schema version {}, this genie writes {SCHEMA_VERSION}",
-            state.schema
+            payload.schema
         )));
     }
     if index.schema() != schema().0 {
         return Err(IndexError::new("the index has another schema"));
     }
-    if state.config != config_fingerprint(config) {
+    if payload.config != config_fingerprint(config) {
         return Err(IndexError::new("the configuration changed"));
     }
+    let text = std::fs::read_to_string(dir.join(&payload.state))
+        .map_err(|e| err(&format!("cannot read the index state {}", payload.state), e))?;
+    let state: State = serde_json::from_str(&text).map_err(|e| err("unreadable index state", e))?;
     Ok((index, state))
 }
 
@@ -566,11 +604,8 @@ pub fn update(
         rebuilt: rebuilt.clone(),
         ..UpdateStats::default()
     };
-    let mut state = State {
-        schema: SCHEMA_VERSION,
-        config: config_fingerprint(config),
-        files: old,
-    };
+    let mut state = State { files: old };
+    let target = if rebuilt.is_some() { &building } else { &dir };
     for p in &gone {
         state.files.remove(p);
     }
@@ -606,7 +641,14 @@ pub fn update(
             progress(done, total);
         }
     }
-    let payload = serde_json::to_string(&state).map_err(|e| err("index state", e))?;
+    let state_file = state.write(target)?;
+    let payload = Payload {
+        schema: SCHEMA_VERSION,
+        config: config_fingerprint(config),
+        state: state_file.clone(),
+        files: state.files.len(),
+    };
+    let payload = serde_json::to_string(&payload).map_err(|e| err("index state", e))?;
     let mut prepared = writer
         .prepare_commit()
         .map_err(|e| err("cannot commit the index", e))?;
@@ -617,6 +659,7 @@ pub fn update(
     writer
         .wait_merging_threads()
         .map_err(|e| err("cannot merge index segments", e))?;
+    remove_old_states(target, &state_file);
     drop(index);
     if stats.rebuilt.is_some() {
         swap_in(root, &building, &dir)?;

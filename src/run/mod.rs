@@ -26,7 +26,6 @@ pub mod summary;
 pub mod taskfile;
 pub mod worktree;
 
-use std::io::Write;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -94,33 +93,7 @@ pub fn valid_run_id(id: &str) -> bool {
         })
 }
 
-/// Write `bytes` to `path` atomically: a temporary file beside it (unique to
-/// this process and call), flushed, then renamed over the target.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    static SEQ: AtomicU64 = AtomicU64::new(0);
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(
-        ".{name}.genie-{}-{}.tmp",
-        std::process::id(),
-        SEQ.fetch_add(1, Ordering::Relaxed)
-    ));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
+pub use crate::trace::generated::write_atomic;
 
 /// Give the `.genie` folder a `.gitignore` that ignores everything in it, so
 /// worktrees, logs and locks never show up in `git status` of the main worktree.

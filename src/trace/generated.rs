@@ -118,18 +118,25 @@ pub fn read(path: &Path) -> std::io::Result<Option<String>> {
     }
 }
 
-/// Write `content` to `path` atomically: a temporary file beside it, then a rename.
-pub fn write_atomic(path: &Path, content: &str) -> std::io::Result<()> {
+/// Write `content` to `path` atomically: a temporary file beside it (unique to
+/// this process and call, so threads may write at once), flushed, then renamed
+/// over the target.
+pub fn write_atomic(path: &Path, content: impl AsRef<[u8]>) -> std::io::Result<()> {
+    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.genie-{}.tmp", std::process::id()));
+    let tmp = dir.join(format!(
+        ".{name}.genie-{}-{}.tmp",
+        std::process::id(),
+        SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(content.as_bytes())?;
+        f.write_all(content.as_ref())?;
         f.sync_all()?;
         drop(f);
         std::fs::rename(&tmp, path)
