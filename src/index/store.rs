@@ -813,20 +813,86 @@ mod fresh {
         if !dir.join("meta.json").is_file() {
             return None;
         }
-        let entries: Vec<(Stat, &str)> = lines
+        let entries: Vec<(char, Stat, &str)> = lines
             .map(|l| {
                 // kind size mtime_s mtime_ns inode path
+                let kind = l.chars().next()?;
                 let rest = l.get(2..)?;
                 let (numbers, rel) = split_at_nth_space(rest, 4)?;
-                Some((Stat::parse(numbers.splitn(4, ' '))?, rel))
+                Some((kind, Stat::parse(numbers.splitn(4, ' '))?, rel))
             })
             .collect::<Option<_>>()?;
+        // A folder's files follow its line: look each group up from its folder.
+        let mut groups: Vec<Folder> = Vec::new();
+        for (kind, st, rel) in entries {
+            match kind {
+                'F' => {
+                    let (parent, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+                    match groups.last_mut() {
+                        Some(g) if g.0 == parent => g.2.push((name, st)),
+                        _ => return None,
+                    }
+                }
+                'D' => groups.push((rel, st, Vec::new())),
+                _ => {
+                    if Stat::of(&root.join(rel)) != Some(st) {
+                        return None;
+                    }
+                }
+            }
+        }
         use rayon::prelude::*;
-        let same = entries
+        let same = groups
             .par_iter()
-            .with_min_len(256)
-            .all(|(st, rel)| Stat::of(&root.join(rel)) == Some(*st));
+            .with_min_len(4)
+            .all(|(rel, st, files)| same_folder(&root.join(rel), *st, files));
         same.then_some(files)
+    }
+
+    /// A folder's path and stat data, and its files' names and stat data.
+    type Folder<'a> = (&'a str, Stat, Vec<(&'a str, Stat)>);
+
+    /// Whether a folder and its files still have the recorded stat data. Files
+    /// are looked up relative to the open folder: one path component each
+    /// instead of the whole path.
+    #[cfg(unix)]
+    fn same_folder(dir: &Path, st: Stat, files: &[(&str, Stat)]) -> bool {
+        use std::os::fd::AsRawFd;
+        if Stat::of(dir) != Some(st) {
+            return false;
+        }
+        let Ok(handle) = std::fs::File::open(dir) else {
+            return false;
+        };
+        let fd = handle.as_raw_fd();
+        let mut name = Vec::with_capacity(256);
+        files.iter().all(|(file, want)| {
+            name.clear();
+            name.extend_from_slice(file.as_bytes());
+            name.push(0);
+            let Ok(c) = std::ffi::CStr::from_bytes_with_nul(&name) else {
+                return false;
+            };
+            // SAFETY: `c` is NUL-terminated, `fd` is open for the call, and
+            // `out` is a plain struct fstatat fills.
+            let mut out: libc::stat = unsafe { std::mem::zeroed() };
+            let r = unsafe { libc::fstatat(fd, c.as_ptr(), &mut out, libc::AT_SYMLINK_NOFOLLOW) };
+            r == 0
+                && Stat(
+                    u64::try_from(out.st_size).unwrap_or(0),
+                    out.st_mtime,
+                    u32::try_from(out.st_mtime_nsec).unwrap_or(0),
+                    out.st_ino,
+                ) == *want
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn same_folder(dir: &Path, st: Stat, files: &[(&str, Stat)]) -> bool {
+        Stat::of(dir) == Some(st)
+            && files
+                .iter()
+                .all(|(name, want)| Stat::of(&dir.join(name)) == Some(*want))
     }
 
     /// Cut `s` before its `n`-th space: (the part before, the rest after it).
