@@ -42,10 +42,7 @@ pub struct Args {
 
 /// An issue number, with or without `#`.
 pub fn parse_issue(s: &str) -> Result<u64, String> {
-    s.trim()
-        .trim_start_matches('#')
-        .parse::<u64>()
-        .map_err(|_| format!("`{s}` is not an issue number (12 or #12)"))
+    genie::ops::parse_number(s)
 }
 
 /// A warning on stderr, unless quiet.
